@@ -1,0 +1,83 @@
+/** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
+export interface ConfSchema {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+}
+
+/**
+ * Config base. A service declares `class SysConf extends BaseConf` and overrides at least
+ * SERVER_NAME, SERVER_ID and RUN_PORT. `loadConf` fills the keys from
+ * environment > `.env` > config file > these defaults, validates and freezes them.
+ */
+export class BaseConf {
+  SERVER_NAME = '';
+  SERVER_ID = '';
+  RUN_PORT = 0;
+  HOST = '127.0.0.1';
+  /** Default API version of the service's routes. */
+  VER_CODE = 1;
+  RUN_WORKER = 1;
+  LOG_DIR = 'run_logs';
+  LOG_LEVEL = 'info';
+  LOG_KEEP_DAYS = 14;
+  LOG_STDOUT = true;
+  /** Named database URLs (`mysql://...` or `sqlite:path`); `default` is required. */
+  DB: Record<string, string> = { default: '' };
+  /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
+  REDIS: Record<string, string> = { default: '' };
+  /** Model modules (paths from the project root, no extension) that export `init(sequelize)`. */
+  MODEL_LIST: string[] = [];
+  /** Create missing tables at start-up (embedded default). */
+  DB_SYNC = true;
+  /** Origins allowed by CORS; empty means no cross-origin access. */
+  CORS_ORIGINS: string[] = [];
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT = 1024 * 1024;
+  /** How long a graceful stop waits for in-flight work, in milliseconds. */
+  DRAIN_TIMEOUT_MS = 10_000;
+  /** Paths left out of the access log (probes would drown it). */
+  ACCESS_LOG_SKIP: string[] = ['/health', '/ready'];
+
+  /** Keys whose values never reach a log. */
+  static SECRET_KEYS: string[] = [];
+
+  static schema: ConfSchema = {
+    type: 'object',
+    properties: {
+      SERVER_NAME: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+      SERVER_ID: { type: 'string', minLength: 1 },
+      RUN_PORT: { type: 'integer', minimum: 0, maximum: 65535 },
+      HOST: { type: 'string', minLength: 1 },
+      VER_CODE: { type: 'integer', minimum: 1 },
+      RUN_WORKER: { type: 'integer', minimum: 1, maximum: 64 },
+      LOG_DIR: { type: 'string', minLength: 1 },
+      LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'] },
+      LOG_KEEP_DAYS: { type: 'integer', minimum: 1 },
+      LOG_STDOUT: { type: 'boolean' },
+      DB: {
+        type: 'object',
+        required: ['default'],
+        properties: { default: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' } },
+        additionalProperties: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
+      },
+      REDIS: {
+        type: 'object',
+        required: ['default'],
+        properties: { default: { type: 'string', pattern: '^(|rediss?://.*)$' } },
+        additionalProperties: { type: 'string', pattern: '^(|rediss?://.*)$' },
+      },
+      MODEL_LIST: { type: 'array', items: { type: 'string', minLength: 1 } },
+      DB_SYNC: { type: 'boolean' },
+      CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
+      BODY_LIMIT: { type: 'integer', minimum: 1 },
+      DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+      ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['SERVER_NAME', 'SERVER_ID', 'RUN_PORT'],
+  };
+}
+
+export function extendConfSchema(base: ConfSchema, properties: ConfSchema['properties']): ConfSchema {
+  return { ...base, properties: { ...base.properties, ...properties } };
+}

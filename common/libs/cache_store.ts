@@ -1,0 +1,14 @@
+/** What a cache model needs from a cache: Redis in production, a Map in the embedded default. */
+export interface CacheStore {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  /** Stores `value`; with `ttlSeconds` it expires. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Stores only if absent (SET NX PX); true when this call stored it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` only while it still holds `value` (releasing a lease). */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  del(...keys: string[]): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

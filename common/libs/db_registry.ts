@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Options, Sequelize } from 'sequelize';
+import { projectModuleUrl } from './project_root.js';
+
+/** A model module named in MODEL_LIST: defines its models on one Sequelize instance. */
+export interface ModelModule {
+  init(sequelize: Sequelize): void;
+  /** Connection name, `default` when absent. */
+  DB_NAME?: string;
+}
+
+const dbs = new Map<string, Sequelize>();
+
+/** Builds a Sequelize instance from `sqlite:<file>` or `mysql://user:pass@host:port/db`. */
+export function createSequelize(url: string, extra: Options = {}): Sequelize {
+  const common: Options = { logging: false, ...extra };
+  if (url.startsWith('sqlite:')) {
+    const storage = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
+    const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
+    // Several processes may write one file: wait for the lock instead of failing at once.
+    sequelize.addHook('afterConnect', (conn) => {
+      (conn as { configure(option: 'busyTimeout', ms: number): void }).configure('busyTimeout', 5000);
+    });
+    return sequelize;
+  }
+  return new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
+    ...common,
+    dialect: 'mysql',
+    timezone: '+00:00',
+    pool: { max: 10, min: 0, acquire: 5000, idle: 10_000 },
+    dialectOptions: { connectTimeout: 5000 },
+  });
+}
+
+/** Opens every named connection, defines the MODEL_LIST models and (optionally) creates missing tables. */
+export async function registerDbs(urls: Record<string, string>, modelList: readonly string[], sync: boolean) {
+  for (const [name, url] of Object.entries(urls)) dbs.set(name, createSequelize(url));
+  for (const modulePath of modelList) {
+    const mod = (await import(projectModuleUrl(modulePath))) as ModelModule;
+    mod.init(db(mod.DB_NAME ?? 'default'));
+  }
+  for (const sequelize of dbs.values()) {
+    await sequelize.authenticate();
+    if (sequelize.getDialect() === 'sqlite') await sequelize.query('PRAGMA journal_mode=WAL');
+    if (sync) await sequelize.sync();
+  }
+}
+
+export function db(name = 'default'): Sequelize {
+  const sequelize = dbs.get(name);
+  if (!sequelize) throw new Error(`database "${name}" is not registered`);
+  return sequelize;
+}
+
+export async function pingDbs(): Promise<void> {
+  await Promise.all([...dbs.values()].map((s) => s.query('SELECT 1')));
+}
+
+export async function closeDbs(): Promise<void> {
+  await Promise.all([...dbs.values()].map((s) => s.close()));
+  dbs.clear();
+}

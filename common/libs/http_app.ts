@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { answerJson } from './answer.js';
+import { ApiError } from './api_error.js';
+import type { BaseConf } from './base_conf.js';
+import { pingCaches } from './cache_registry.js';
+import { pingDbs } from './db_registry.js';
+import type { MultLogger } from './mult_logger.js';
+import { notFound, onError } from './on_error.js';
+import { buildOpenApi, type OpenApiInfo } from './openapi.js';
+import { requestScope } from './request_scope.js';
+import { type MountedRoute, mountRoutes, type Route } from './router.js';
+import { StaCode } from './sta_code.js';
+
+export interface HttpAppOptions {
+  conf: Readonly<BaseConf>;
+  log: MultLogger;
+  routes: readonly Route[];
+  openapi?: Omit<OpenApiInfo, 'version'>;
+  /** True while the server drains: answers then carry `Connection: close`. */
+  isDraining?: () => boolean;
+}
+
+async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The HTTP app of a service: request scope, secure headers, CORS, body limit, the routes,
+ * `/health`, `/ready`, `/openapi.json`, and the envelope for every error.
+ */
+export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
+  const { conf, log } = opts;
+  const app = new Hono();
+  app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP }));
+  app.use(secureHeaders());
+  if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));
+  app.use(
+    bodyLimit({
+      maxSize: conf.BODY_LIMIT,
+      onError: () => {
+        throw new ApiError(StaCode.PAYLOAD_TOO_LARGE, `body: larger than ${conf.BODY_LIMIT} bytes`);
+      },
+    }),
+  );
+  const isDraining = opts.isDraining;
+  if (isDraining) {
+    app.use(async function closeWhileDraining(c, next) {
+      await next();
+      if (isDraining()) c.header('Connection', 'close');
+    });
+  }
+
+  app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
+  app.get('/ready', async (c) => {
+    const [db, cache] = await Promise.all([probe(pingDbs, 2000), probe(pingCaches, 2000)]);
+    const ready = db === 'ok' && cache === 'ok';
+    const data = { status: ready ? 'ready' : 'degraded', db, cache };
+    return ready ? answerJson(c, data) : answerJson(c, data, { sta: StaCode.UNAVAILABLE });
+  });
+
+  const mounted = mountRoutes(app, opts.routes, conf.VER_CODE);
+  const doc = buildOpenApi({ title: conf.SERVER_NAME, version: String(conf.VER_CODE), ...opts.openapi }, mounted);
+  app.get('/openapi.json', (c) => c.json(doc));
+
+  app.notFound(notFound);
+  app.onError(onError(log));
+  return { app, mounted };
+}

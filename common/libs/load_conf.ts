@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
+import { ajvStrict, describeAjvError } from './ajv.js';
+import type { BaseConf } from './base_conf.js';
+
+/** Thrown when config cannot be used; its message is the one line the launcher prints. */
+export class ConfError extends Error {
+  override name = 'ConfError';
+}
+
+export interface LoadConfOptions {
+  /** Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to `.env` in the working directory (skipped if absent). */
+  envFile?: string;
+  /** Defaults to `CONFIG_FILE` from the environment, else `<SERVER_NAME>/config/config.json` if present. */
+  configFile?: string;
+}
+
+type ConfClass<T extends BaseConf> = (new () => T) & { schema: typeof BaseConf.schema };
+type Source = { name: string; values: Record<string, string | undefined> };
+
+/** Environment names that fill a part of a map key rather than a whole key. */
+const URL_ALIASES: Record<string, [key: 'DB' | 'REDIS', entry: string]> = {
+  DB_URL: ['DB', 'default'],
+  REDIS_URL: ['REDIS', 'default'],
+};
+
+/**
+ * Builds the frozen config: environment > `.env` > config file > class defaults.
+ * A `<SERVER_NAME>_` prefixed environment name wins over the plain one.
+ */
+export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfOptions = {}): Readonly<T> {
+  const conf = new Conf() as T & Record<string, unknown>;
+  const origin: Record<string, string> = {};
+  const env = opts.env ?? process.env;
+  const prefix = `${conf.SERVER_NAME.toUpperCase()}_`;
+
+  const configFile = opts.configFile ?? pick(env, prefix, 'CONFIG_FILE') ?? defaultConfigFile(conf.SERVER_NAME);
+  if (configFile) applyConfigFile(conf, configFile, origin);
+
+  const sources: Source[] = [{ name: 'environment', values: env }];
+  const envFile = opts.envFile ?? '.env';
+  if (fs.existsSync(envFile)) sources.push({ name: envFile, values: parseEnv(fs.readFileSync(envFile, 'utf8')) });
+
+  for (const key of Object.keys(conf)) {
+    const found = firstOf(sources, prefix, key);
+    if (found) set(conf, key, coerce(key, found.value, conf[key], found.where), origin, found.where);
+  }
+  for (const [alias, [mapKey, entry]] of Object.entries(URL_ALIASES)) {
+    const found = firstOf(sources, prefix, alias);
+    if (!found) continue;
+    conf[mapKey] = { ...(conf[mapKey] as Record<string, string>), [entry]: found.value };
+    origin[mapKey] = found.where;
+  }
+
+  const validate = ajvStrict.compile(Conf.schema);
+  if (!validate(conf)) {
+    const { msg, field } = describeAjvError('config', validate.errors);
+    const key = field.split('.')[1] ?? '';
+    throw new ConfError(`${msg.replace(/^config\./, '')}${origin[key] ? ` (from ${origin[key]})` : ''}`);
+  }
+  return deepFreeze(conf);
+}
+
+function pick(env: Record<string, string | undefined>, prefix: string, key: string): string | undefined {
+  return env[prefix + key] ?? env[key];
+}
+
+function firstOf(sources: Source[], prefix: string, key: string): { value: string; where: string } | undefined {
+  for (const { name, values } of sources) {
+    for (const candidate of [prefix + key, key]) {
+      const value = values[candidate];
+      if (value !== undefined) return { value, where: `${name} ${candidate}` };
+    }
+  }
+  return undefined;
+}
+
+function defaultConfigFile(service: string): string | undefined {
+  const candidate = `${service}/config/config.json`;
+  return service && fs.existsSync(candidate) ? candidate : undefined;
+}
+
+function applyConfigFile(conf: Record<string, unknown>, file: string, origin: Record<string, string>): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfError(`config file ${file}: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfError(`config file ${file}: must hold a JSON object`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in conf)) throw new ConfError(`${key}: unknown key (from config file ${file})`);
+    set(conf, key, value, origin, `config file ${file}`);
+  }
+}
+
+function set(conf: Record<string, unknown>, key: string, value: unknown, origin: Record<string, string>, where: string) {
+  conf[key] = value;
+  origin[key] = where;
+}
+
+/** Turns environment text into the type of the key's default. */
+function coerce(key: string, text: string, current: unknown, where: string): unknown {
+  if (typeof current === 'number') return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
+  if (typeof current === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off)$/i.test(text)) return false;
+    return text;
+  }
+  if (Array.isArray(current) && !text.trim().startsWith('[')) {
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  if (current !== null && typeof current === 'object') {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfError(`${key}: must be JSON (from ${where})`);
+    }
+  }
+  return text;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,53 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import type { MultLogger } from './mult_logger.js';
+import { requestContext } from './request_context.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    requestId: string;
+    log: MultLogger;
+  }
+}
+
+export interface RequestScopeOptions {
+  log: MultLogger;
+  /** Paths not written to the access log. */
+  skipAccessLog?: readonly string[];
+}
+
+/** Accepted incoming ids: short, no spaces or line breaks (nothing that could forge a log line). */
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function clientIp(c: Parameters<MiddlewareHandler>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Gives each request an id (a safe `X-Request-Id` is kept, else a new UUID), echoes it,
+ * binds it to every log line written while handling the request, then writes the access line.
+ */
+export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
+  const { log } = opts;
+  const skip = new Set(opts.skipAccessLog ?? []);
+  return async function requestScopeMiddleware(c, next) {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', requestId);
+    c.set('log', log);
+    const started = performance.now();
+    await requestContext.run({ requestId }, next);
+    c.res.headers.set('X-Request-Id', requestId);
+    if (skip.has(c.req.path)) return;
+    const ms = (performance.now() - started).toFixed(1);
+    log.access(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`, {
+      rid: requestId,
+      ip: clientIp(c),
+      ua: c.req.header('user-agent') ?? '',
+    });
+  };
+}

@@ -1,0 +1,82 @@
+import type { Context, Hono } from 'hono';
+import { ajvCoerce, ajvStrict, describeAjvError } from './ajv.js';
+import { ApiError } from './api_error.js';
+import { type BaseView, HTTP_VERBS, type HttpVerb, type JsonSchema, type MethodSpec, type ViewClass } from './base_view.js';
+import { readJsonBody } from './read_input.js';
+import { StaCode } from './sta_code.js';
+
+/** `[path, ViewClass, version?]`: version mounts at `/v{version}{path}`, else at the default version. */
+export type Route = readonly [path: string, view: ViewClass, version?: number];
+
+export interface MountedRoute {
+  path: string;
+  view: ViewClass;
+  verbs: HttpVerb[];
+}
+
+type Check = (value: unknown) => boolean;
+type Validate = ((value: unknown) => boolean) & { errors?: Parameters<typeof describeAjvError>[1] };
+
+interface CompiledVerb {
+  verb: HttpVerb;
+  spec: MethodSpec;
+  params?: Validate;
+  query?: Validate;
+  body?: Validate;
+}
+
+/** Rejects unknown fields unless the schema says otherwise. */
+function closed(schema: JsonSchema): JsonSchema {
+  return schema.type === 'object' && !('additionalProperties' in schema) ? { ...schema, additionalProperties: false } : schema;
+}
+
+function compileVerb(verb: HttpVerb, spec: MethodSpec): CompiledVerb {
+  const compiled: CompiledVerb = { verb, spec };
+  if (spec.params) compiled.params = ajvCoerce.compile(spec.params) as Validate;
+  if (spec.query) compiled.query = ajvCoerce.compile(closed(spec.query)) as Validate;
+  if (spec.body) compiled.body = ajvStrict.compile(closed(spec.body)) as Validate;
+  return compiled;
+}
+
+function check(validate: Validate | undefined, where: string, value: unknown): void {
+  if (validate && !(validate as Check)(value)) {
+    const { msg, field } = describeAjvError(where, validate.errors);
+    throw new ApiError(StaCode.BAD_ARGUMENT, msg, { field });
+  }
+}
+
+export function fullPath(path: string, version: number | undefined, verCode: number | undefined): string {
+  const v = version ?? verCode;
+  return v ? `/v${v}${path}` : path;
+}
+
+/** Mounts every route: schemas compiled here, once; a verb the view lacks answers 405. */
+export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: number): MountedRoute[] {
+  return routes.map(([path, View, version]) => {
+    const full = fullPath(path, version, verCode);
+    const table = new Map<string, CompiledVerb>();
+    for (const verb of HTTP_VERBS) {
+      if (typeof (View.prototype as unknown as Record<string, unknown>)[verb] !== 'function') continue;
+      table.set(verb.toUpperCase(), compileVerb(verb, View.spec[verb] ?? {}));
+    }
+    const allow = [...table.keys(), ...(table.has('GET') ? ['HEAD'] : [])].join(', ');
+
+    app.all(full, async function dispatchView(c: Context) {
+      const entry = table.get(c.req.method === 'HEAD' ? 'GET' : c.req.method);
+      if (!entry) {
+        throw new ApiError(StaCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed on ${full}`, null, { Allow: allow });
+      }
+      const view = new View(c, entry.spec);
+      await view.before();
+      const params: Record<string, unknown> = c.req.param();
+      const query: Record<string, unknown> = c.req.query();
+      check(entry.params, 'params', params);
+      check(entry.query, 'query', query);
+      const body = entry.body ? await readJsonBody(c) : undefined;
+      check(entry.body, 'body', body);
+      view.input = { params, query, body };
+      return (view as unknown as Record<HttpVerb, () => Promise<Response>>)[entry.verb].call(view as BaseView);
+    });
+    return { path: full, view: View, verbs: table.size ? [...table.values()].map((e) => e.verb) : [] };
+  });
+}

@@ -1,0 +1,48 @@
+import {
+  type CreationOptional,
+  DataTypes,
+  type InferAttributes,
+  type InferCreationAttributes,
+  Model,
+  type Sequelize,
+} from 'sequelize';
+import { tableName, tableOptions } from './table_name.js';
+
+export const LOGIN_SESSION_TABLE = tableName('sys', 'session');
+
+/**
+ * A server-side login session. Owned by manage_system, read by every service that accepts
+ * its tokens (through `model_rc/login_session`). Only the SHA-256 of the token is stored.
+ */
+export class LoginSession extends Model<InferAttributes<LoginSession>, InferCreationAttributes<LoginSession>> {
+  declare id: CreationOptional<number>;
+  declare token_hash: string;
+  declare account_id: number;
+  declare username: string;
+  declare role: string;
+  declare ip: string;
+  declare user_agent: string;
+  declare expires_at: Date;
+  declare revoked_at: Date | null;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+}
+
+export function init(sequelize: Sequelize): void {
+  LoginSession.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      token_hash: { type: DataTypes.CHAR(64), allowNull: false, unique: true },
+      account_id: { type: DataTypes.INTEGER, allowNull: false },
+      username: { type: DataTypes.STRING(64), allowNull: false },
+      role: { type: DataTypes.STRING(16), allowNull: false },
+      ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },
+      user_agent: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
+      expires_at: { type: DataTypes.DATE, allowNull: false },
+      revoked_at: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+      created_at: DataTypes.DATE,
+      updated_at: DataTypes.DATE,
+    },
+    { sequelize, ...tableOptions(LOGIN_SESSION_TABLE), indexes: [{ fields: ['account_id'] }, { fields: ['expires_at'] }] },
+  );
+}

@@ -1,0 +1,35 @@
+import { closeCaches, registerCaches } from './common/libs/cache_registry.js';
+import { closeDbs, registerDbs } from './common/libs/db_registry.js';
+import { createHttpApp } from './common/libs/http_app.js';
+import { listen } from './common/libs/http_server.js';
+import { bootLogger } from './common/libs/launcher.js';
+import { stopOnSignals } from './common/libs/lifecycle.js';
+import { startJobs } from './common/libs/scheduler.js';
+import { isSecured } from './manage_system/api_base.js';
+import { sysConf as conf } from './manage_system/config/index.js';
+import { SCRIPTS } from './manage_system/script/index.js';
+import { seedAdmin } from './manage_system/script/seed_admin.js';
+import { ROUTES } from './manage_system/uri_router.js';
+
+const log = bootLogger(conf);
+await registerDbs(conf.DB, conf.MODEL_LIST, conf.DB_SYNC);
+await registerCaches(conf.REDIS);
+await seedAdmin(conf.ADMIN_PASSWORD, log);
+const { app } = createHttpApp({
+  conf,
+  log,
+  routes: ROUTES,
+  openapi: { title: 'manage_system', isSecured },
+  isDraining: () => http.draining(),
+});
+const http = await listen(app, conf.RUN_PORT, conf.HOST);
+const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
+log.info(`${conf.SERVER_NAME} listening on http://${conf.HOST}:${http.port}`);
+
+stopOnSignals(log, [
+  ['scripts', () => jobs.stop()],
+  ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],
+  ['cache', closeCaches],
+  ['db', closeDbs],
+  ['log', () => log.close()],
+]);

@@ -1,0 +1,36 @@
+import { BaseConf, extendConfSchema } from '../../common/libs/base_conf.js';
+
+export class SysConf extends BaseConf {
+  override SERVER_NAME = 'manage_system';
+  override SERVER_ID = 'manage_system_01';
+  override RUN_PORT = 8001;
+  override DB = { default: 'sqlite:run_data/manage_system.sqlite' };
+  override MODEL_LIST = [
+    'common/model_db/login_session',
+    'manage_system/db_model/account',
+    'manage_system/db_model/records_login',
+    'manage_system/db_model/guard_login',
+  ];
+  /** Password of the `admin` created on first start; empty means generate one and print it once. */
+  ADMIN_PASSWORD = '';
+  SESSION_TTL_SECONDS = 8 * 3600;
+  LOGIN_MAX_FAILURES = 5;
+  LOGIN_WINDOW_MINUTES = 15;
+  LOGIN_LOCK_MINUTES = 15;
+  RECORDS_KEEP_DAYS = 90;
+  PURGE_RECORDS_CRON = '17 3 * * *';
+  EXPIRE_SESSIONS_CRON = '*/10 * * * *';
+
+  static override SECRET_KEYS = ['ADMIN_PASSWORD'];
+
+  static override schema = extendConfSchema(BaseConf.schema, {
+    ADMIN_PASSWORD: { type: 'string', anyOf: [{ maxLength: 0 }, { minLength: 8, maxLength: 128 }] },
+    SESSION_TTL_SECONDS: { type: 'integer', minimum: 60 },
+    LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1 },
+    LOGIN_WINDOW_MINUTES: { type: 'integer', minimum: 1 },
+    LOGIN_LOCK_MINUTES: { type: 'integer', minimum: 1 },
+    RECORDS_KEEP_DAYS: { type: 'integer', minimum: 1 },
+    PURGE_RECORDS_CRON: { type: 'string', minLength: 9 },
+    EXPIRE_SESSIONS_CRON: { type: 'string', minLength: 9 },
+  });
+}

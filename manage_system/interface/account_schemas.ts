@@ -1,0 +1,46 @@
+import { PAGE_QUERY_PROPS } from '../../common/func/paging.js';
+import { Role } from '../../common/model_db/account_role.js';
+import { AccountStatus } from '../db_model/enums.js';
+
+export const USERNAME = { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{2,63}$' } as const;
+export const PASSWORD = { type: 'string', minLength: 8, maxLength: 128 } as const;
+export const DISPLAY_NAME = { type: 'string', maxLength: 128 } as const;
+export const ACCOUNT_ID_PARAMS = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1, maximum: 4294967295 } },
+} as const;
+
+export const ACCOUNT_SORTS = [
+  'id',
+  '-id',
+  'username',
+  '-username',
+  'created_at',
+  '-created_at',
+  'last_login_at',
+  '-last_login_at',
+];
+
+export const CREATE_ACCOUNT_BODY = {
+  type: 'object',
+  required: ['username', 'password', 'role'],
+  properties: { username: USERNAME, password: PASSWORD, role: Role.schema(), display_name: DISPLAY_NAME },
+};
+
+export const PATCH_ACCOUNT_BODY = {
+  type: 'object',
+  minProperties: 1,
+  properties: { password: PASSWORD, role: Role.schema(), status: AccountStatus.schema(), display_name: DISPLAY_NAME },
+};
+
+export const LIST_ACCOUNTS_QUERY = {
+  type: 'object',
+  properties: {
+    ...PAGE_QUERY_PROPS,
+    username: { type: 'string', maxLength: 64 },
+    role: Role.schema(),
+    status: AccountStatus.schema(),
+    sort: { type: 'string', enum: ACCOUNT_SORTS, default: '-id' },
+  },
+};

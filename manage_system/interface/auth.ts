@@ -1,0 +1,82 @@
+import { ApiError } from '../../common/libs/api_error.js';
+import { StaCode } from '../../common/libs/sta_code.js';
+import { type ManageSpec, ManageView } from '../api_base.js';
+import { sysConf } from '../config/index.js';
+import { Account } from '../db_model/account.js';
+import { accountRc } from '../rc_model/account_rc.js';
+import { checkCredentials } from './login_flow.js';
+import { requestMeta } from './request_meta.js';
+import { type OpenedSession, openSession, revokeToken } from './session_ops.js';
+
+interface LoginBody {
+  username: string;
+  password: string;
+}
+
+function tokenAnswer({ token, info }: OpenedSession) {
+  return { token, token_type: 'Bearer', expires_at: new Date(info.expires_at).toISOString() };
+}
+
+/** `POST /auth/login`: credentials -> a revocable bearer token. */
+export class LoginView extends ManageView {
+  static override spec: Record<string, ManageSpec> = {
+    post: {
+      public: true,
+      summary: 'Sign in with username and password; returns a bearer token',
+      body: {
+        type: 'object',
+        required: ['username', 'password'],
+        properties: {
+          username: { type: 'string', minLength: 1, maxLength: 64 },
+          password: { type: 'string', minLength: 1, maxLength: 128 },
+        },
+      },
+    },
+  };
+
+  async post() {
+    const { username, password } = this.body<LoginBody>();
+    const { ip, userAgent } = requestMeta(this.c);
+    const account = await checkCredentials({ username: username.toLowerCase(), password, ip, userAgent });
+    await account.update({ last_login_at: new Date() });
+    await accountRc.invalidate(account.id);
+    const session = await openSession(account, sysConf.SESSION_TTL_SECONDS, ip, userAgent);
+    this.log.info(`login ${account.username} (#${account.id}) from ${ip}`);
+    return this.answer({ ...tokenAnswer(session), account: account.toPublic() });
+  }
+}
+
+/** `POST /auth/logout`: revokes the caller's token at once, in every service. */
+export class LogoutView extends ManageView {
+  static override spec: Record<string, ManageSpec> = { post: { summary: 'Revoke the current token' } };
+
+  async post() {
+    await revokeToken(this.token);
+    return this.answer({ revoked: true });
+  }
+}
+
+/** `POST /auth/refresh`: swaps the caller's token for a new one with a fresh expiry. */
+export class RefreshView extends ManageView {
+  static override spec: Record<string, ManageSpec> = { post: { summary: 'Exchange the current token for a new one' } };
+
+  async post() {
+    const account = await Account.findByPk(this.session.account_id);
+    if (!account) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: account no longer exists');
+    const { ip, userAgent } = requestMeta(this.c);
+    const session = await openSession(account, sysConf.SESSION_TTL_SECONDS, ip, userAgent);
+    await revokeToken(this.token);
+    return this.answer(tokenAnswer(session));
+  }
+}
+
+/** `GET /auth/me`: the caller's account, served from the account cache. */
+export class MeView extends ManageView {
+  static override spec: Record<string, ManageSpec> = { get: { summary: 'The signed-in account' } };
+
+  async get() {
+    const account = await accountRc.find(this.session.account_id);
+    if (!account) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: account no longer exists');
+    return this.answer({ account, session: { expires_at: new Date(this.session.expires_at).toISOString() } });
+  }
+}
