@@ -24,7 +24,8 @@ export function client(baseUrl: string) {
       headers['content-type'] ??= 'application/json';
     }
     const res = await fetch(baseUrl + path, { method, headers, body });
-    const text = await res.text();
+    // ignoreBOM keeps a byte-order mark visible to the test instead of silently dropping it
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     let parsed: unknown = text;
     if (res.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
