@@ -1,5 +1,6 @@
 import { ApiError } from '../common/libs/api_error.js';
 import { BaseView, type MethodSpec } from '../common/libs/base_view.js';
+import { incomingHeader } from '../common/libs/incoming_header.js';
 import { StaCode } from '../common/libs/sta_code.js';
 import { Role } from '../common/model_db/account_role.js';
 import { loginSessionRc, type SessionInfo } from '../common/model_rc/login_session.js';
@@ -24,7 +25,7 @@ export class ManageView extends BaseView {
 
   override async before(): Promise<void> {
     if (this.spec.public) return;
-    const token = bearerToken(this.c.req.header('authorization'));
+    const token = bearerToken(incomingHeader(this.c, 'authorization'));
     if (!token) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: a bearer token is required');
     const session = await loginSessionRc.resolve(token);
     if (!session) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: token is invalid, expired or revoked');

@@ -76,7 +76,11 @@ describe('loadConf', () => {
   it('maps DB_URL and REDIS_URL into the default entries and splits lists', () => {
     const conf = loadConf(DemoConf, {
       envFile: path.join(dir, 'none'),
-      env: { DB_URL: 'mysql://root@127.0.0.1:3306/x', REDIS_URL: 'redis://127.0.0.1:6390', CORS_ORIGINS: 'https://a.test, https://b.test' },
+      env: {
+        DB_URL: 'mysql://root@127.0.0.1:3306/x',
+        REDIS_URL: 'redis://127.0.0.1:6390',
+        CORS_ORIGINS: 'https://a.test, https://b.test',
+      },
     });
     assert.equal(conf.DB.default, 'mysql://root@127.0.0.1:3306/x');
     assert.equal(conf.REDIS.default, 'redis://127.0.0.1:6390');
@@ -89,12 +93,18 @@ describe('loadConf', () => {
       name: 'ConfError',
       message: 'RUN_PORT: must be integer (from environment RUN_PORT)',
     });
-    assert.throws(() => loadConf(DemoConf, { envFile: none, env: { GREETING: 'x' } }), /^ConfError: GREETING: must NOT have fewer than 2/);
+    assert.throws(
+      () => loadConf(DemoConf, { envFile: none, env: { GREETING: 'x' } }),
+      /^ConfError: GREETING: must NOT have fewer than 2/,
+    );
     assert.throws(() => loadConf(DemoConf, { envFile: none, env: { DB: '{"other":"sqlite:x"}' } }), /DB\.default: is required/);
     fs.writeFileSync(file, JSON.stringify({ NOPE: 1 }));
-    assert.throws(() => loadConf(DemoConf, { configFile: file, envFile: none, env: {} }), (err: Error) => {
-      return err instanceof ConfError && err.message === `NOPE: unknown key (from config file ${file})`;
-    });
+    assert.throws(
+      () => loadConf(DemoConf, { configFile: file, envFile: none, env: {} }),
+      (err: Error) => {
+        return err instanceof ConfError && err.message === `NOPE: unknown key (from config file ${file})`;
+      },
+    );
   });
 });
 
@@ -121,7 +131,11 @@ describe('router (in-process)', () => {
   class EchoView extends BaseView {
     static override spec = {
       post: {
-        body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } } },
+        body: {
+          type: 'object',
+          required: ['n'],
+          properties: { n: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+        },
         query: { type: 'object', properties: { dry: { type: 'boolean', default: false } } },
         params: { type: 'object', properties: { id: { type: 'integer' } } },
       },
@@ -137,7 +151,14 @@ describe('router (in-process)', () => {
   const log = new MultLogger({ service: 'router_test', dir: logDir, stdout: false });
   const app = new Hono();
   app.use(requestScope({ log }));
-  mountRoutes(app, [['/echo/:id', EchoView], ['/v3echo/:id', EchoView, 3]], 2);
+  mountRoutes(
+    app,
+    [
+      ['/echo/:id', EchoView],
+      ['/v3echo/:id', EchoView, 3],
+    ],
+    2,
+  );
   app.notFound(notFound);
   app.onError(onError(log));
   after(async () => {
@@ -156,16 +177,16 @@ describe('router (in-process)', () => {
   it('validates and coerces params and query, and passes a strict body through', async () => {
     const res = await post('/v2/echo/7?dry=true', '{"n": 3, "tags": ["a"]}');
     assert.equal(res.status, 201);
-    const { data } = await res.json();
+    const { data } = (await res.json()) as { data: unknown };
     assert.deepEqual(data, { body: { n: 3, tags: ['a'] }, query: { dry: true }, params: { id: 7 } });
   });
 
   it('does not coerce body types and names nested fields', async () => {
     const res = await post('/v2/echo/7', '{"n": "3"}');
     assert.equal(res.status, 422);
-    assert.equal((await res.json()).msg, 'body.n: must be integer');
+    assert.equal(((await res.json()) as { msg: string }).msg, 'body.n: must be integer');
     const nested = await post('/v2/echo/7', '{"n": 3, "tags": [1]}');
-    assert.equal((await nested.json()).msg, 'body.tags.0: must be string');
+    assert.equal(((await nested.json()) as { msg: string }).msg, 'body.tags.0: must be string');
   });
 
   it('keeps __proto__ keys from reaching the object prototype', async () => {
@@ -178,6 +199,6 @@ describe('router (in-process)', () => {
     const res = await app.request('/v2/echo/1', { method: 'DELETE' });
     assert.equal(res.status, 405);
     assert.equal(res.headers.get('allow'), 'GET, POST, HEAD');
-    assert.equal((await res.json()).code, StaCode.METHOD_NOT_ALLOWED.code);
+    assert.equal(((await res.json()) as { code: number }).code, StaCode.METHOD_NOT_ALLOWED.code);
   });
 });

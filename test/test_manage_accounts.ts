@@ -24,7 +24,10 @@ describeManage('manage_system accounts', (ctx) => {
   it('refuses a duplicate username with 409 and writes nothing', async () => {
     const username = unique('dup');
     await ctx.createAccount(username, 'long-enough', 'viewer');
-    const res = await ctx.call('POST', '/v1/accounts', { token: ctx.adminToken, body: { username, password: 'other-one', role: 'admin' } });
+    const res = await ctx.call('POST', '/v1/accounts', {
+      token: ctx.adminToken,
+      body: { username, password: 'other-one', role: 'admin' },
+    });
     assert.equal(res.status, 409);
     assert.equal(res.body.code, 16);
     assert.match(res.body.msg, /^username: /);
@@ -39,7 +42,10 @@ describeManage('manage_system accounts', (ctx) => {
       [{ username: 'ab', password: 'long-enough', role: 'viewer' }, /^body\.username: /],
       [{ username: unique('u'), password: 'short', role: 'viewer' }, /^body\.password: /],
       [{ username: unique('u'), password: 'long-enough', role: 'king' }, /^body\.role: must be one of viewer, operator, admin/],
-      [{ username: unique('u'), password: 'long-enough', role: 'viewer', is_root: true }, /^body\.is_root: is not an accepted field/],
+      [
+        { username: unique('u'), password: 'long-enough', role: 'viewer', is_root: true },
+        /^body\.is_root: is not an accepted field/,
+      ],
       [{ username: 42, password: 'long-enough', role: 'viewer' }, /^body\.username: must be string/],
     ];
     for (const [body, msg] of cases) {
@@ -54,7 +60,9 @@ describeManage('manage_system accounts', (ctx) => {
   it('lists with paging, filters and sort', async () => {
     const tag = unique('pg');
     for (let i = 0; i < 5; i++) await ctx.createAccount(`${tag}_${i}`, 'long-enough', i % 2 ? 'operator' : 'viewer');
-    const page1 = await ctx.call('GET', `/v1/accounts?username=${tag}&page=1&page_size=2&sort=username`, { token: ctx.adminToken });
+    const page1 = await ctx.call('GET', `/v1/accounts?username=${tag}&page=1&page_size=2&sort=username`, {
+      token: ctx.adminToken,
+    });
     assert.equal(page1.status, 200);
     assert.deepEqual(Object.keys(page1.body.data).sort(), ['items', 'page', 'page_size', 'total']);
     assert.equal(page1.body.data.total, 5);
@@ -64,7 +72,9 @@ describeManage('manage_system accounts', (ctx) => {
       page1.body.data.items.map((a: { username: string }) => a.username),
       [`${tag}_0`, `${tag}_1`],
     );
-    const page3 = await ctx.call('GET', `/v1/accounts?username=${tag}&page=3&page_size=2&sort=username`, { token: ctx.adminToken });
+    const page3 = await ctx.call('GET', `/v1/accounts?username=${tag}&page=3&page_size=2&sort=username`, {
+      token: ctx.adminToken,
+    });
     assert.deepEqual(
       page3.body.data.items.map((a: { username: string }) => a.username),
       [`${tag}_4`],
@@ -101,7 +111,10 @@ describeManage('manage_system accounts', (ctx) => {
   it('updates part of an account and the cached read shows it at once', async () => {
     const id = await ctx.createAccount(unique('up'), 'long-enough', 'viewer');
     await ctx.call('GET', `/v1/accounts/${id}`, { token: ctx.adminToken });
-    const res = await ctx.call('PATCH', `/v1/accounts/${id}`, { token: ctx.adminToken, body: { display_name: 'Renamed', role: 'operator' } });
+    const res = await ctx.call('PATCH', `/v1/accounts/${id}`, {
+      token: ctx.adminToken,
+      body: { display_name: 'Renamed', role: 'operator' },
+    });
     assert.equal(res.status, 200);
     const read = await ctx.call('GET', `/v1/accounts/${id}`, { token: ctx.adminToken });
     assert.equal(read.body.data.display_name, 'Renamed');
@@ -114,10 +127,16 @@ describeManage('manage_system accounts', (ctx) => {
     const username = unique('role');
     const id = await ctx.createAccount(username, 'long-enough', 'viewer');
     const token = await ctx.login(username, 'long-enough');
-    const before = await ctx.call('POST', '/v1/accounts', { token, body: { username: unique('x'), password: 'long-enough', role: 'viewer' } });
+    const before = await ctx.call('POST', '/v1/accounts', {
+      token,
+      body: { username: unique('x'), password: 'long-enough', role: 'viewer' },
+    });
     assert.equal(before.status, 403);
     await ctx.call('PATCH', `/v1/accounts/${id}`, { token: ctx.adminToken, body: { role: 'admin' } });
-    const after = await ctx.call('POST', '/v1/accounts', { token, body: { username: unique('x'), password: 'long-enough', role: 'viewer' } });
+    const after = await ctx.call('POST', '/v1/accounts', {
+      token,
+      body: { username: unique('x'), password: 'long-enough', role: 'viewer' },
+    });
     assert.equal(after.status, 201);
   });
 
@@ -145,7 +164,10 @@ describeManage('manage_system accounts', (ctx) => {
       const username = unique(role.slice(0, 3));
       await ctx.createAccount(username, 'long-enough', role);
       const token = await ctx.login(username, 'long-enough');
-      const res = await ctx.call('POST', '/v1/accounts', { token, body: { username: unique('z'), password: 'long-enough', role: 'viewer' } });
+      const res = await ctx.call('POST', '/v1/accounts', {
+        token,
+        body: { username: unique('z'), password: 'long-enough', role: 'viewer' },
+      });
       assert.equal(res.status, 403);
       assert.equal(res.body.code, 15);
       assert.equal((await ctx.call('GET', '/v1/accounts', { token })).status, 200);

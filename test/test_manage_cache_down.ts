@@ -34,7 +34,8 @@ describe('manage_system with its Redis down [mysql]', function () {
   });
 
   it('serves sessions from the database, revokes at once, reports degraded, and recovers', async () => {
-    const login = async () => (await call('POST', '/v1/auth/login', { body: { username: 'admin', password } })).body.data.token as string;
+    const login = async () =>
+      (await call('POST', '/v1/auth/login', { body: { username: 'admin', password } })).body.data.token as string;
     const warm = await login();
     const other = await login();
     assert.equal((await call('GET', '/v1/auth/me', { token: warm })).status, 200);

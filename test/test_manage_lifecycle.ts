@@ -27,7 +27,11 @@ describe('manage_system start and stop', function () {
   });
 
   it('lets the service-prefixed variable win over the plain one', async () => {
-    const svc = await startService('http_manage_system.ts', { ...sqliteEnv(), RUN_PORT: 'not-a-port', MANAGE_SYSTEM_RUN_PORT: '0' });
+    const svc = await startService('http_manage_system.ts', {
+      ...sqliteEnv(),
+      RUN_PORT: 'not-a-port',
+      MANAGE_SYSTEM_RUN_PORT: '0',
+    });
     try {
       const port = Number(svc.output().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
       assert.ok(port > 0);
@@ -56,7 +60,10 @@ describe('manage_system start and stop', function () {
     const call = client(svc.url);
     let signalledAt = Number.POSITIVE_INFINITY;
     const inflight = Array.from({ length: 16 }, () =>
-      call('POST', '/v1/auth/login', { body: { username: 'admin', password: 'start-stop-pw' } }).then((r) => ({ ...r, at: Date.now() })),
+      call('POST', '/v1/auth/login', { body: { username: 'admin', password: 'start-stop-pw' } }).then((r) => ({
+        ...r,
+        at: Date.now(),
+      })),
     );
     // 16 scrypt logins take several hundred ms; by now every connection is open and its request read.
     await new Promise((r) => setTimeout(r, 150));
@@ -67,7 +74,10 @@ describe('manage_system start and stop', function () {
       replies.map((r) => r.status),
       replies.map(() => 200),
     );
-    assert.ok(replies.some((r) => r.at > signalledAt), 'no request was still in flight at the signal');
+    assert.ok(
+      replies.some((r) => r.at > signalledAt),
+      'no request was still in flight at the signal',
+    );
     assert.equal(await exit, 0);
     assert.match(svc.output(), /SIGTERM received, stopping/);
     await assert.rejects(call('GET', '/health'));

@@ -46,11 +46,17 @@ describeManage(
     });
 
     it('answers malformed JSON with 400 and a non-JSON body with 415', async () => {
-      const bad = await ctx.call('POST', '/v1/auth/login', { raw: '{"username": "admin", ', headers: { 'content-type': 'application/json' } });
+      const bad = await ctx.call('POST', '/v1/auth/login', {
+        raw: '{"username": "admin", ',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.code, 11);
       assert.match(bad.body.msg, /^body: malformed JSON/);
-      const form = await ctx.call('POST', '/v1/auth/login', { raw: 'username=admin', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await ctx.call('POST', '/v1/auth/login', {
+        raw: 'username=admin',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(form.status, 415);
       assert.equal(form.body.code, 18);
     });
@@ -89,7 +95,10 @@ describeManage(
 
     it('writes info and access logs carrying the request id, with no password or token', async () => {
       const rid = `login-${Date.now()}`;
-      await ctx.call('POST', '/v1/auth/login', { body: { username: 'admin', password: ctx.adminPassword }, headers: { 'x-request-id': rid } });
+      await ctx.call('POST', '/v1/auth/login', {
+        body: { username: 'admin', password: ctx.adminPassword },
+        headers: { 'x-request-id': rid },
+      });
       const access = await waitForLog(ctx.logDir, 'manage_system', 'access', rid);
       assert.match(access, /POST \/v1\/auth\/login 200/);
       const info = await waitForLog(ctx.logDir, 'manage_system', 'info', rid);

@@ -39,9 +39,13 @@ describeManage('manage_system login records', (ctx) => {
     assert.equal(ok.body.data.total, 1);
     assert.equal(ok.body.data.items[0].result, 'success');
     const future = new Date(Date.now() + 3600_000).toISOString();
-    const none = await ctx.call('GET', `/v1/records/login?account_id=${id}&since=${encodeURIComponent(future)}`, { token: ctx.adminToken });
+    const none = await ctx.call('GET', `/v1/records/login?account_id=${id}&since=${encodeURIComponent(future)}`, {
+      token: ctx.adminToken,
+    });
     assert.equal(none.body.data.total, 0);
-    const before = await ctx.call('GET', `/v1/records/login?account_id=${id}&until=${encodeURIComponent(start)}`, { token: ctx.adminToken });
+    const before = await ctx.call('GET', `/v1/records/login?account_id=${id}&until=${encodeURIComponent(start)}`, {
+      token: ctx.adminToken,
+    });
     assert.equal(before.body.data.total, 0);
   });
 
@@ -63,7 +67,10 @@ describeManage('manage_system login records', (ctx) => {
     const id = await ctx.createAccount(name, 'right-password', 'viewer');
     const agents = ['plain agent', 'quote " and, comma', '=cmd|calc', 'line\tbreak'];
     for (const ua of agents) {
-      await ctx.call('POST', '/v1/auth/login', { body: { username: name, password: 'wrong-pass' }, headers: { 'user-agent': ua } });
+      await ctx.call('POST', '/v1/auth/login', {
+        body: { username: name, password: 'wrong-pass' },
+        headers: { 'user-agent': ua },
+      });
     }
     const res = await ctx.call('GET', `/v1/records/login/export?account_id=${id}`, { token: ctx.adminToken });
     assert.equal(res.status, 200);

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import { answerJson } from './answer.js';
-import { ApiError } from './api_error.js';
 import type { BaseConf } from './base_conf.js';
+import { bodyLimit } from './body_limit.js';
 import { pingCaches } from './cache_registry.js';
 import { pingDbs } from './db_registry.js';
 import type { MultLogger } from './mult_logger.js';
@@ -12,6 +10,7 @@ import { notFound, onError } from './on_error.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
 import { requestScope } from './request_scope.js';
 import { type MountedRoute, mountRoutes, type Route } from './router.js';
+import { secureHeaders } from './secure_headers.js';
 import { StaCode } from './sta_code.js';
 
 export interface HttpAppOptions {
@@ -45,24 +44,10 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
   const app = new Hono();
-  app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP }));
+  app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP, isDraining: opts.isDraining }));
   app.use(secureHeaders());
   if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));
-  app.use(
-    bodyLimit({
-      maxSize: conf.BODY_LIMIT,
-      onError: () => {
-        throw new ApiError(StaCode.PAYLOAD_TOO_LARGE, `body: larger than ${conf.BODY_LIMIT} bytes`);
-      },
-    }),
-  );
-  const isDraining = opts.isDraining;
-  if (isDraining) {
-    app.use(async function closeWhileDraining(c, next) {
-      await next();
-      if (isDraining()) c.header('Connection', 'close');
-    });
-  }
+  app.use(bodyLimit(conf.BODY_LIMIT));
 
   app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
   app.get('/ready', async (c) => {

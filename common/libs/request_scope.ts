@@ -1,7 +1,9 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
+import { incomingHeader } from './incoming_header.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
+import { setResponseHeader } from './response_header.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -14,6 +16,8 @@ export interface RequestScopeOptions {
   log: MultLogger;
   /** Paths not written to the access log. */
   skipAccessLog?: readonly string[];
+  /** True while the server drains: answers then carry `Connection: close`. */
+  isDraining?: () => boolean;
 }
 
 /** Accepted incoming ids: short, no spaces or line breaks (nothing that could forge a log line). */
@@ -35,19 +39,20 @@ export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
   const { log } = opts;
   const skip = new Set(opts.skipAccessLog ?? []);
   return async function requestScopeMiddleware(c, next) {
-    const incoming = c.req.header('x-request-id');
+    const incoming = incomingHeader(c, 'x-request-id');
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
     c.set('log', log);
+    setResponseHeader(c, 'X-Request-Id', requestId);
     const started = performance.now();
     await requestContext.run({ requestId }, next);
-    c.res.headers.set('X-Request-Id', requestId);
+    if (opts.isDraining?.()) setResponseHeader(c, 'Connection', 'close');
     if (skip.has(c.req.path)) return;
     const ms = (performance.now() - started).toFixed(1);
     log.access(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`, {
       rid: requestId,
       ip: clientIp(c),
-      ua: c.req.header('user-agent') ?? '',
+      ua: incomingHeader(c, 'user-agent') ?? '',
     });
   };
 }

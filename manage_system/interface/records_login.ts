@@ -92,12 +92,9 @@ export class LoginRecordExportView extends ManageView {
         }
       },
     });
-    return new Response(body, {
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': 'attachment; filename="login_records.csv"',
-        'X-Request-Id': this.c.get('requestId'),
-      },
+    return this.c.body(body, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="login_records.csv"',
     });
   }
 }

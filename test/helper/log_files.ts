@@ -13,7 +13,13 @@ export function readLogs(logDir: string, service: string, kind: string): string 
 }
 
 /** Waits for a line containing `needle` (winston writes asynchronously). */
-export async function waitForLog(logDir: string, service: string, kind: string, needle: string, timeoutMs = 5000): Promise<string> {
+export async function waitForLog(
+  logDir: string,
+  service: string,
+  kind: string,
+  needle: string,
+  timeoutMs = 5000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = readLogs(logDir, service, kind);

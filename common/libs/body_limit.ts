@@ -1,0 +1,48 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from './api_error.js';
+import { incomingHeader } from './incoming_header.js';
+import { StaCode } from './sta_code.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    bodyLimit: number;
+  }
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError(StaCode.PAYLOAD_TOO_LARGE, `body: larger than ${limit} bytes`);
+}
+
+/**
+ * Refuses a declared `Content-Length` over the limit before anything is read, and records
+ * the limit for `readBodyText`, which enforces it on bodies sent without a length.
+ */
+export function bodyLimit(maxBytes: number): MiddlewareHandler {
+  return async function bodyLimitMiddleware(c, next) {
+    c.set('bodyLimit', maxBytes);
+    const declared = incomingHeader(c, 'content-length');
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    await next();
+  };
+}
+
+/** The request body as text, never more than the limit held in memory. */
+export async function readBodyText(c: Context): Promise<string> {
+  const limit = c.get('bodyLimit') ?? Number.POSITIVE_INFINITY;
+  if (incomingHeader(c, 'content-length') !== undefined) return c.req.text();
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
