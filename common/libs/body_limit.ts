@@ -18,11 +18,11 @@ function tooLarge(limit: number): ApiError {
  * the limit for `readBodyText`, which enforces it on bodies sent without a length.
  */
 export function bodyLimit(maxBytes: number): MiddlewareHandler {
-  return async function bodyLimitMiddleware(c, next) {
+  return function bodyLimitMiddleware(c, next) {
     c.set('bodyLimit', maxBytes);
     const declared = incomingHeader(c, 'content-length');
     if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-    await next();
+    return next();
   };
 }
 

@@ -27,6 +27,7 @@ export const StaCode = Object.freeze({
   NOT_FOUND: entry(404, 404, 'not found'),
   METHOD_NOT_ALLOWED: entry(405, 405, 'method not allowed'),
   PAYLOAD_TOO_LARGE: entry(413, 413, 'payload too large'),
+  HEADERS_TOO_LARGE: entry(431, 431, 'request headers too large'),
   SERVER_ERROR: entry(500, 500, 'internal server error'),
   UNAVAILABLE: entry(503, 503, 'service unavailable'),
 });
