@@ -11,6 +11,8 @@ export class SysConf extends BaseConf {
     'manage_system/db_model/records_login',
     'manage_system/db_model/guard_login',
   ];
+  /** guidance_ws owns these tables; the guidance messages API writes to them. */
+  override READ_MODELS = ['common/model_db/guidance_room', 'common/model_db/guidance_message'];
   /** Password of the `admin` created on first start; empty means generate one and print it once. */
   ADMIN_PASSWORD = '';
   SESSION_TTL_SECONDS = 8 * 3600;
@@ -21,11 +23,13 @@ export class SysConf extends BaseConf {
   PURGE_RECORDS_CRON = '17 3 * * *';
   EXPIRE_SESSIONS_CRON = '*/10 * * * *';
 
-  static override SECRET_KEYS = ['ADMIN_PASSWORD'];
+  static override SECRET_KEYS = [...BaseConf.SECRET_KEYS, 'ADMIN_PASSWORD'];
+  /** Read per request or per run, so a SIGHUP can change them (see BaseConf.RELOADABLE). */
+  static override RELOADABLE = [...BaseConf.RELOADABLE, 'SESSION_TTL_SECONDS', 'RECORDS_KEEP_DAYS'];
 
   static override schema = extendConfSchema(BaseConf.schema, {
     ADMIN_PASSWORD: { type: 'string', anyOf: [{ maxLength: 0 }, { minLength: 8, maxLength: 128 }] },
-    SESSION_TTL_SECONDS: { type: 'integer', minimum: 60 },
+    SESSION_TTL_SECONDS: { type: 'integer', minimum: 5 },
     LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1 },
     LOGIN_WINDOW_MINUTES: { type: 'integer', minimum: 1 },
     LOGIN_LOCK_MINUTES: { type: 'integer', minimum: 1 },
