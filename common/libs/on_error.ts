@@ -1,9 +1,12 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { reportUnhandled } from '../partner/error_burst.js';
 import { envelope } from './answer.js';
 import { ApiError } from './api_error.js';
+import { isDependencyDown } from './dependency_down.js';
 import type { MultLogger } from './mult_logger.js';
+import { warnThrottled } from './service_log.js';
 import { StaCode, type StaCodeEntry } from './sta_code.js';
 
 const BY_STATUS = new Map<number, StaCodeEntry>(Object.values(StaCode).map((s) => [s.status, s]));
@@ -24,7 +27,12 @@ export function onError(log: MultLogger): ErrorHandler {
       const sta = BY_STATUS.get(err.status) ?? StaCode.BAD_REQUEST;
       return render(c, sta, err.message || sta.msg, null, err.status);
     }
+    if (isDependencyDown(err)) {
+      warnThrottled('db-down', `database unreachable: ${err.message}`);
+      return render(c, StaCode.UNAVAILABLE, 'database is unreachable, try again shortly', null);
+    }
     log.failed(`unhandled error in ${c.req.method} ${c.req.path}`, err);
+    reportUnhandled(`${c.req.method} ${c.req.path}`, err);
     return render(c, StaCode.SERVER_ERROR, StaCode.SERVER_ERROR.msg, null);
   };
 }
