@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { BACKEND_NAMES, type Backend, openBackend, REQUIRE_SERVICES, servicesMissing, tempDir } from './backends.js';
 import { type Call, client } from './http_client.js';
+import { watchLogDir, watchSecret } from './secret_watch.js';
 import { type ServiceProcess, startService } from './service_process.js';
 
 export interface ManageCtx {
@@ -35,6 +35,8 @@ export function describeManage(title: string, body: (ctx: ManageCtx) => void, ex
         }
         ctx.backend = await openBackend(name);
         ctx.logDir = tempDir('logs');
+        watchLogDir(ctx.logDir);
+        watchSecret(ctx.adminPassword);
         ctx.svc = await startService('http_manage_system.ts', {
           ...ctx.backend.env,
           LOG_DIR: ctx.logDir,
@@ -45,6 +47,8 @@ export function describeManage(title: string, body: (ctx: ManageCtx) => void, ex
         ctx.login = async (username, password) => {
           const res = await ctx.call('POST', '/v1/auth/login', { body: { username, password } });
           if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
+          watchSecret(password);
+          watchSecret(res.body.data.token);
           return res.body.data.token as string;
         };
         ctx.createAccount = async (username, password, role) => {
@@ -59,7 +63,6 @@ export function describeManage(title: string, body: (ctx: ManageCtx) => void, ex
         this.timeout(30_000);
         await ctx.svc?.stop();
         await ctx.backend?.teardown();
-        if (ctx.logDir) fs.rmSync(ctx.logDir, { recursive: true, force: true });
       });
 
       body(ctx);
