@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { REQUIRE_SERVICES, servicesMissing, tempDir } from './helper/backends.js';
+import { needServices, tempDir } from './helper/backends.js';
 import { type Call, client } from './helper/http_client.js';
 import { RedisServer } from './helper/redis_server.js';
 import { type ServiceProcess, startService } from './helper/service_process.js';
 import { TcpProxy } from './helper/tcp_proxy.js';
+import { until } from './helper/wait.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
 
 describe('manage_system with MariaDB cut off [mysql]', function () {
   this.timeout(90_000);
@@ -29,9 +21,7 @@ describe('manage_system with MariaDB cut off [mysql]', function () {
   const password = `pw-${Date.now()}`;
 
   before(async function () {
-    const missing = await servicesMissing();
-    if (missing && REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but ${missing}`);
-    if (missing) this.skip();
+    await needServices(this);
     const admin = await mysql.createConnection(MYSQL_URL);
     await admin.query(`CREATE DATABASE \`${dbName}\``);
     await admin.end();

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { type Backend, openBackend, REQUIRE_SERVICES, servicesMissing, tempDir } from './helper/backends.js';
+import { type Backend, needServices, openBackend, tempDir } from './helper/backends.js';
 import { type Call, client } from './helper/http_client.js';
 import { type ServiceProcess, startService } from './helper/service_process.js';
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
+import { until } from './helper/wait.js';
 
 describe('manage_system with its Redis down [mysql]', function () {
   this.timeout(60_000);
@@ -20,9 +12,7 @@ describe('manage_system with its Redis down [mysql]', function () {
   const password = `pw-${Date.now()}`;
 
   before(async function () {
-    const missing = await servicesMissing();
-    if (missing && REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but ${missing}`);
-    if (missing) this.skip();
+    await needServices(this);
     backend = await openBackend('mysql');
     svc = await startService('http_manage_system.ts', { ...backend.env, LOG_DIR: tempDir('logs'), ADMIN_PASSWORD: password });
     call = client(svc.url);

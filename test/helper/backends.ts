@@ -65,6 +65,16 @@ export async function servicesMissing(): Promise<string | undefined> {
   return found ? undefined : 'redis-server is not installed';
 }
 
+/**
+ * In a `before` hook of a suite that needs MariaDB/Redis: skips the suite when they are
+ * missing, or fails it when REQUIRE_SERVICES=1 (CI).
+ */
+export async function needServices(hook: Mocha.Context): Promise<void> {
+  const missing = await servicesMissing();
+  if (missing && REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but ${missing}`);
+  if (missing) hook.skip();
+}
+
 export function openBackend(name: Backend['name']): Promise<Backend> {
   return name === 'sqlite' ? sqliteBackend() : mysqlBackend();
 }

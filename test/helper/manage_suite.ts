@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BACKEND_NAMES, type Backend, openBackend, REQUIRE_SERVICES, servicesMissing, tempDir } from './backends.js';
+import { BACKEND_NAMES, type Backend, needServices, openBackend, tempDir } from './backends.js';
 import { type Call, client } from './http_client.js';
 import { watchLogDir, watchSecret } from './secret_watch.js';
 import { type ServiceProcess, startService } from './service_process.js';
@@ -28,11 +28,7 @@ export function describeManage(title: string, body: (ctx: ManageCtx) => void, ex
 
       before(async function () {
         this.timeout(60_000);
-        if (name === 'mysql') {
-          const missing = await servicesMissing();
-          if (missing && REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but ${missing}`);
-          if (missing) this.skip();
-        }
+        if (name === 'mysql') await needServices(this);
         ctx.backend = await openBackend(name);
         ctx.logDir = tempDir('logs');
         watchLogDir(ctx.logDir);
