@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Options, Sequelize } from 'sequelize';
 import { projectModuleUrl } from './project_root.js';
 
-/** A model module named in MODEL_LIST: defines its models on one Sequelize instance. */
+/** A model module named in MODEL_LIST or READ_MODELS: defines its models on one Sequelize instance. */
 export interface ModelModule {
   init(sequelize: Sequelize): void;
   /** Connection name, `default` when absent. */
@@ -11,6 +11,8 @@ export interface ModelModule {
 }
 
 const dbs = new Map<string, Sequelize>();
+
+type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void };
 
 /** Builds a Sequelize instance from `sqlite:<file>` or `mysql://user:pass@host:port/db`. */
 export function createSequelize(url: string, extra: Options = {}): Sequelize {
@@ -20,9 +22,15 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
     // Several processes may write one file: wait for the lock instead of failing at once.
-    sequelize.addHook('afterConnect', (conn) => {
-      (conn as { configure(option: 'busyTimeout', ms: number): void }).configure('busyTimeout', 5000);
-    });
+    // Sequelize opens SQLite connections itself (a new one per transaction) without running
+    // its connect hooks, so each connection is configured as it is handed out.
+    const manager = sequelize.connectionManager as unknown as { getConnection(opts?: object): Promise<SqliteConnection> };
+    const open = manager.getConnection.bind(manager);
+    manager.getConnection = async function busyTimeoutConnection(opts) {
+      const conn = await open(opts);
+      conn.configure('busyTimeout', 5000);
+      return conn;
+    };
     return sequelize;
   }
   return new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
@@ -34,8 +42,11 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
   });
 }
 
-/** Opens every named connection, defines the MODEL_LIST models and (optionally) creates missing tables. */
-export async function registerDbs(urls: Record<string, string>, modelList: readonly string[], sync: boolean) {
+/**
+ * Opens every named connection and defines the given models (a service's MODEL_LIST and
+ * READ_MODELS). Tables are made by migrations: launchers call `bootDbs` (db_boot.ts).
+ */
+export async function registerDbs(urls: Record<string, string>, modelList: readonly string[]) {
   for (const [name, url] of Object.entries(urls)) dbs.set(name, createSequelize(url));
   for (const modulePath of modelList) {
     const mod = (await import(projectModuleUrl(modulePath))) as ModelModule;
@@ -44,7 +55,6 @@ export async function registerDbs(urls: Record<string, string>, modelList: reado
   for (const sequelize of dbs.values()) {
     await sequelize.authenticate();
     if (sequelize.getDialect() === 'sqlite') await sequelize.query('PRAGMA journal_mode=WAL');
-    if (sync) await sequelize.sync();
   }
 }
 

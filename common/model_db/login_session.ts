@@ -9,6 +9,8 @@ import {
 import { tableName, tableOptions } from './table_name.js';
 
 export const LOGIN_SESSION_TABLE = tableName('sys', 'session');
+/** The service whose migrations create this table; others list the module in READ_MODELS. */
+export const OWNER = 'manage_system';
 
 /**
  * A server-side login session. Owned by manage_system, read by every service that accepts

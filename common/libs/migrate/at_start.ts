@@ -1,0 +1,37 @@
+import type { BaseConf } from '../base_conf.js';
+import type { MultLogger } from '../mult_logger.js';
+import { MigrationRunner } from './runner.js';
+
+/**
+ * Start-up side of migrations. With DB_AUTO_MIGRATE (the embedded default) pending
+ * migrations are applied, under the lock, before the service opens its connections;
+ * without it nothing is changed and pending ones are only reported (production runs
+ * `npm run db -- upgrade` on deploy). Data-losing steps are never applied here.
+ */
+export async function migrateAtStart(conf: Readonly<BaseConf>, log: MultLogger): Promise<void> {
+  const service = conf.SERVER_NAME;
+  const runner = new MigrationRunner({ service, url: conf.DB.default!, say: (line) => log.info(line) });
+  try {
+    if (!runner.files.length) {
+      if (conf.MODEL_LIST.length) {
+        log.warn(
+          `${service}: migrations/${service}/ holds no migration, so its tables are not made; run \`npm run db -- init-db -t ${service}\``,
+        );
+      }
+      return;
+    }
+    if (conf.DB_AUTO_MIGRATE) {
+      await runner.upgrade();
+      return;
+    }
+    const applied = new Set(await runner.records.executed().catch(() => [] as string[]));
+    const pending = runner.files.filter((f) => !applied.has(f.name)).map((f) => f.name);
+    if (pending.length) {
+      log.warn(
+        `${service}: ${pending.length} migration(s) not applied (${pending.join(', ')}); run \`npm run db -- upgrade -t ${service}\``,
+      );
+    }
+  } finally {
+    await runner.close();
+  }
+}

@@ -1,0 +1,186 @@
+import type { Options, Sequelize } from 'sequelize';
+import { MigrationError, Umzug } from 'umzug';
+import { createSequelize } from '../db_registry.js';
+import { acquireLock } from './lock.js';
+import { MigrateError } from './migrate_error.js';
+import { listMigrations, loadMigration, type MigrationFile } from './migration_files.js';
+import { dataLossOf, describeOp, type Op } from './ops.js';
+import { type MigrationRecord, MigrationRecords } from './record_table.js';
+import { runMigrationFile } from './run_file.js';
+import { choose, refuseDataLoss } from './selection.js';
+import { migrationsDir, recordTableName } from './service_info.js';
+import { type Direction, planMigration } from './steps.js';
+
+export interface RunnerOptions {
+  service: string;
+  /** The service's `default` database URL. */
+  url: string;
+  /** Where progress lines go (stdout for the CLI, the service log at start-up). */
+  say?: (line: string) => void;
+  lockTimeoutMs?: number;
+  /** Print every SQL statement. */
+  sql?: boolean;
+}
+
+export interface ApplyOptions {
+  /** A version (`0003`, `3` or the full name): upgrade up to and including it; downgrade back to and including it. */
+  to?: string;
+  steps?: number;
+  /** Record (or unrecord) without running. */
+  fake?: boolean;
+  /** Continue a run that broke off after the steps it had applied. */
+  resume?: boolean;
+  allowDataLoss?: boolean;
+  /** Print the steps and stop. */
+  dryRun?: boolean;
+}
+
+/**
+ * Applies and reverts a service's migrations with umzug, recording them in
+ * `<service>_migrations`, under a lock, after planning every step to refuse data loss
+ * before anything runs.
+ */
+export class MigrationRunner {
+  readonly records: MigrationRecords;
+  readonly files: MigrationFile[];
+  private readonly say: (line: string) => void;
+
+  constructor(
+    readonly opts: RunnerOptions,
+    readonly sequelize: Sequelize = createSequelize(opts.url, migrationOptions(opts)),
+  ) {
+    this.records = new MigrationRecords(this.sequelize, recordTableName(opts.service));
+    this.files = listMigrations(migrationsDir(opts.service));
+    this.say = opts.say ?? (() => {});
+  }
+
+  /** Applies pending migrations; answers the names applied. */
+  upgrade(opts: ApplyOptions = {}): Promise<string[]> {
+    return this.locked(() => this.apply('up', opts));
+  }
+
+  /** Reverts applied migrations, newest first (one unless `to` or `steps`). */
+  downgrade(opts: ApplyOptions = {}): Promise<string[]> {
+    return this.locked(() => this.apply('down', opts));
+  }
+
+  /** Every migration file and every record, in order; a record without its file has no `file`. */
+  async status(): Promise<{ name: string; file?: MigrationFile; record?: MigrationRecord }[]> {
+    await this.records.ensure();
+    const records = new Map((await this.records.all()).map((r) => [r.name, r]));
+    const names = [...new Set([...this.files.map((f) => f.name), ...records.keys()])].sort();
+    return names.map((name) => ({ name, file: this.files.find((f) => f.name === name), record: records.get(name) }));
+  }
+
+  close(): Promise<void> {
+    return this.sequelize.close();
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    const name = recordTableName(this.opts.service);
+    const onWait = () => this.say(`${this.opts.service}: waiting for another process's migration lock`);
+    const lock = await acquireLock(this.sequelize, { name, timeoutMs: this.opts.lockTimeoutMs ?? 120_000, onWait });
+    try {
+      await this.records.ensure();
+      return await fn();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async apply(direction: Direction, opts: ApplyOptions): Promise<string[]> {
+    const { service } = this.opts;
+    const totals = new Map<string, number>();
+    const umzug = new Umzug({
+      migrations: this.files.map((file) => ({
+        name: file.name,
+        path: file.path,
+        up: () => this.runFile(file, 'up', opts, totals),
+        down: () => this.runFile(file, 'down', opts, totals),
+      })),
+      storage: this.records,
+      logger: undefined,
+    });
+    const candidates = direction === 'up' ? await umzug.pending() : (await umzug.executed()).reverse();
+    const chosen = choose(
+      candidates.map((c) => c.name),
+      direction,
+      opts,
+    );
+    if (!chosen.length) {
+      const at = (await umzug.executed()).at(-1)?.name ?? 'no migration applied';
+      this.say(`${service}: nothing to ${direction === 'up' ? 'upgrade' : 'downgrade'} (at ${at})`);
+      return [];
+    }
+    await this.assertNoBrokenRun(direction, chosen[0]!, opts);
+    const plans = await this.plan(chosen, direction);
+    for (const [name, ops] of plans) totals.set(name, ops.length);
+    if (opts.dryRun) {
+      this.report(plans, direction);
+      return [];
+    }
+    refuseDataLoss(service, plans, direction, opts);
+    try {
+      await (direction === 'up' ? umzug.up({ migrations: chosen }) : umzug.down({ migrations: chosen }));
+    } catch (err) {
+      throw err instanceof MigrationError && err.cause instanceof Error ? err.cause : err;
+    }
+    return chosen;
+  }
+
+  private async runFile(file: MigrationFile, direction: Direction, opts: ApplyOptions, totals: Map<string, number>) {
+    if (opts.fake) return;
+    const started = Date.now();
+    const total = totals.get(file.name) ?? 0;
+    const { sequelize, records } = this;
+    await runMigrationFile({
+      sequelize,
+      records,
+      file,
+      direction,
+      total,
+      resume: !!opts.resume,
+      allowDataLoss: !!opts.allowDataLoss,
+    });
+    const verb = direction === 'up' ? 'applied' : 'reverted';
+    this.say(`${this.opts.service}: ${verb} ${file.name} (${total} steps, ${Date.now() - started} ms)`);
+  }
+
+  private async plan(names: string[], direction: Direction): Promise<Map<string, Op[]>> {
+    const plans = new Map<string, Op[]>();
+    for (const name of names) {
+      const file = this.files.find((f) => f.name === name)!;
+      plans.set(name, await planMigration(await loadMigration(file), direction));
+    }
+    return plans;
+  }
+
+  /** A run that broke off with steps applied blocks every other run until it is resumed or faked. */
+  private async assertNoBrokenRun(direction: Direction, first: string, opts: ApplyOptions): Promise<void> {
+    const broken = (await this.records.all()).find((r) => r.state !== 'applied' && r.steps_done > 0);
+    if (!broken || opts.fake) return;
+    if (opts.resume && broken.name === first && broken.state.endsWith(direction)) return;
+    const way = broken.state.endsWith('up') ? 'upgrade' : 'downgrade';
+    throw new MigrateError(
+      `${broken.name}: its ${way} broke off at ${broken.current_step ?? '?'} (of ${broken.steps_total}): ${broken.error ?? 'process stopped'}; ` +
+        `steps 1-${broken.steps_done} are applied. Fix the cause, then \`npm run db -- ${way} -t ${this.opts.service} --resume\`, ` +
+        `or repair by hand and \`${way} --fake -v ${broken.name.split('_')[0]}\``,
+      3,
+    );
+  }
+
+  private report(plans: Map<string, Op[]>, direction: Direction): void {
+    for (const [name, ops] of plans) {
+      this.say(`${this.opts.service}: would run ${name} ${direction}:`);
+      ops.forEach((op, i) => {
+        const loss = dataLossOf(op);
+        this.say(`  ${i + 1}. ${describeOp(op)}${loss ? `  [DATA LOSS: ${loss}]` : ''}`);
+      });
+    }
+  }
+}
+
+function migrationOptions(opts: RunnerOptions): Options {
+  // SQLite: foreign keys off while migrating (a table rebuild drops and recreates), checked before commit.
+  return { foreignKeys: false, logging: opts.sql ? (sql: string) => opts.say?.(sql) : false } as Options;
+}
