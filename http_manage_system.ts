@@ -1,5 +1,7 @@
 import { closeCaches, registerCaches } from './common/libs/cache_registry.js';
-import { closeDbs, registerDbs } from './common/libs/db_registry.js';
+import { runWorkers } from './common/libs/cluster.js';
+import { bootDbs } from './common/libs/db_boot.js';
+import { closeDbs } from './common/libs/db_registry.js';
 import { createHttpApp } from './common/libs/http_app.js';
 import { listen } from './common/libs/http_server.js';
 import { bootLogger } from './common/libs/launcher.js';
@@ -12,7 +14,8 @@ import { seedAdmin } from './manage_system/script/seed_admin.js';
 import { ROUTES } from './manage_system/uri_router.js';
 
 const log = bootLogger(conf);
-await registerDbs(conf.DB, conf.MODEL_LIST, conf.DB_SYNC);
+await runWorkers(conf, log); // RUN_WORKER > 1: this process only supervises the workers
+await bootDbs(conf, log);
 await registerCaches(conf.REDIS);
 await seedAdmin(conf.ADMIN_PASSWORD, log);
 const { app } = createHttpApp({

@@ -4,9 +4,11 @@
  *
  *   npm run bench:http -- [--duration 10] [--connections 50]
  * With TEST_MYSQL_URL reachable the gatehouse launcher runs on MariaDB, else SQLite; Redis is
- * a private redis-server on a free port.
+ * a private redis-server on a free port. Last, the same launcher with RUN_WORKER=2 against
+ * RUN_WORKER=1, measured back to back (autocannon shares the machine's cores with them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
@@ -70,6 +72,9 @@ try {
   const raw = await target('raw');
   const hono = await target('hono');
   const echo = await target('gatehouse-echo', { LOG_DIR: logDir });
+  const twoWorkers = await startService('http_manage_system.ts', { ...env, RUN_WORKER: '2' });
+  children.push(twoWorkers.proc);
+  while (!twoWorkers.output().includes('2 workers ready')) await new Promise((r) => setTimeout(r, 100));
 
   const rows: Row[] = [];
   rows.push(await measure('(a) raw node:http GET', `${raw}/health`));
@@ -98,7 +103,21 @@ try {
         `${pad((row.rps / a.rps).toFixed(2), 8)}${pad((row.rps / b.rps).toFixed(2), 8)}`,
     );
   });
+
+  console.log(`\nRUN_WORKER=2 vs RUN_WORKER=1 (gatehouse launcher; ${os.availableParallelism()} cores)`);
+  const me = { headers: { authorization: `Bearer ${token}` } };
+  for (const [label, path, opts] of [
+    ['GET /health', '/health', {}],
+    ['GET /v1/auth/me', '/v1/auth/me', me],
+  ] as const) {
+    const one = await measure(`1 worker  ${label}`, `${gatehouse.url}${path}`, opts);
+    const two = await measure(`2 workers ${label}`, `${twoWorkers.url}${path}`, opts);
+    for (const row of [one, two])
+      console.log(`${row.name.padEnd(32)}${pad(Math.round(row.rps), 10)}${pad(row.p99, 8)}${pad(row.errors, 8)}`);
+    console.log(`${'  2 workers / 1 worker'.padEnd(32)}${pad((two.rps / one.rps).toFixed(2), 10)}`);
+  }
   await gatehouse.stop();
+  await twoWorkers.stop();
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await redis.kill();

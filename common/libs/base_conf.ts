@@ -26,10 +26,18 @@ export class BaseConf {
   DB: Record<string, string> = { default: '' };
   /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
   REDIS: Record<string, string> = { default: '' };
-  /** Model modules (paths from the project root, no extension) that export `init(sequelize)`. */
+  /**
+   * Model modules (paths from the project root, no extension) that export `init(sequelize)`,
+   * for the tables this service owns: its migrations create and change them.
+   */
   MODEL_LIST: string[] = [];
-  /** Create missing tables at start-up (embedded default). */
-  DB_SYNC = true;
+  /** Model modules for tables another service owns and this one only uses: never migrated here. */
+  READ_MODELS: string[] = [];
+  /**
+   * Apply pending migrations (`migrations/<SERVER_NAME>/`) at start-up. On for the embedded
+   * default; production turns it off and runs `npm run db -- upgrade -t <service>` on deploy.
+   */
+  DB_AUTO_MIGRATE = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
   /** Largest accepted request body, in bytes. */
@@ -38,9 +46,30 @@ export class BaseConf {
   DRAIN_TIMEOUT_MS = 10_000;
   /** Paths left out of the access log (probes would drown it). */
   ACCESS_LOG_SKIP: string[] = ['/health', '/ready'];
+  /** Webhook that receives failure notices (a failed script, a burst of 500s); empty turns them off. */
+  NOTIFY_WEBHOOK_URL = '';
+  /** `json` (generic), `wecom` (WeCom group robot, markdown) or `wecom_text` (plain text, shown in WeChat too). */
+  NOTIFY_FORMAT: 'json' | 'wecom' | 'wecom_text' = 'json';
+  NOTIFY_TIMEOUT_MS = 3000;
+  /** One notice (same kind and title) at most once per this many seconds; repeats are counted into the next. */
+  NOTIFY_REPEAT_SECONDS = 300;
+  /** Unhandled errors (500) within one minute that make a burst notice. */
+  NOTIFY_500_BURST = 5;
 
   /** Keys whose values never reach a log. */
-  static SECRET_KEYS: string[] = [];
+  static SECRET_KEYS: string[] = ['NOTIFY_WEBHOOK_URL'];
+  /**
+   * Keys a SIGHUP re-reads (from `.env` and the config file; the environment is fixed at
+   * start) and changes in place. A key belongs here only when the code reads it at use time.
+   */
+  static RELOADABLE: string[] = [
+    'LOG_LEVEL',
+    'NOTIFY_WEBHOOK_URL',
+    'NOTIFY_FORMAT',
+    'NOTIFY_TIMEOUT_MS',
+    'NOTIFY_REPEAT_SECONDS',
+    'NOTIFY_500_BURST',
+  ];
 
   static schema: ConfSchema = {
     type: 'object',
@@ -68,11 +97,17 @@ export class BaseConf {
         additionalProperties: { type: 'string', pattern: '^(|rediss?://.*)$' },
       },
       MODEL_LIST: { type: 'array', items: { type: 'string', minLength: 1 } },
-      DB_SYNC: { type: 'boolean' },
+      READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
+      DB_AUTO_MIGRATE: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
+      NOTIFY_WEBHOOK_URL: { type: 'string', pattern: '^(|https?://.+)$' },
+      NOTIFY_FORMAT: { enum: ['json', 'wecom', 'wecom_text'] },
+      NOTIFY_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000 },
+      NOTIFY_REPEAT_SECONDS: { type: 'integer', minimum: 0 },
+      NOTIFY_500_BURST: { type: 'integer', minimum: 1 },
     },
     required: ['SERVER_NAME', 'SERVER_ID', 'RUN_PORT'],
   };

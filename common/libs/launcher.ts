@@ -1,6 +1,8 @@
+import { Notifier, setServiceNotifier } from '../partner/notifier.js';
 import type { BaseConf } from './base_conf.js';
 import { ConfError, loadConf } from './load_conf.js';
 import { MultLogger } from './mult_logger.js';
+import { reloadOnHangup } from './reload_on_hangup.js';
 import { setServiceLog } from './service_log.js';
 
 type ConfClass<T extends BaseConf> = Parameters<typeof loadConf<T>>[0];
@@ -16,7 +18,10 @@ export function bootConf<T extends BaseConf>(Conf: ConfClass<T>): Readonly<T> {
   }
 }
 
-/** The service logger, also made the default for shared code. */
+/**
+ * The service logger, also made the default for shared code; with it the failure notifier
+ * (NOTIFY_WEBHOOK_URL) and the SIGHUP reload (log files, log level, RELOADABLE keys).
+ */
 export function bootLogger(conf: Readonly<BaseConf>): MultLogger {
   const log = new MultLogger({
     service: conf.SERVER_NAME,
@@ -26,6 +31,8 @@ export function bootLogger(conf: Readonly<BaseConf>): MultLogger {
     stdout: conf.LOG_STDOUT,
   });
   setServiceLog(log);
+  setServiceNotifier(new Notifier(conf));
+  reloadOnHangup(conf, log);
   process.on('unhandledRejection', (reason) => log.failed('unhandled rejection', reason as Error));
   return log;
 }

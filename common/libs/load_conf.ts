@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ajvStrict, describeAjvError } from './ajv.js';
 import type { BaseConf } from './base_conf.js';
+import { makeLive } from './conf_live.js';
 
 /** Thrown when config cannot be used; its message is the one line the launcher prints. */
 export class ConfError extends Error {
@@ -17,7 +18,7 @@ export interface LoadConfOptions {
   configFile?: string;
 }
 
-type ConfClass<T extends BaseConf> = (new () => T) & { schema: typeof BaseConf.schema };
+type ConfClass<T extends BaseConf> = (new () => T) & { schema: typeof BaseConf.schema; RELOADABLE?: readonly string[] };
 type Source = { name: string; values: Record<string, string | undefined> };
 
 /** Environment names that fill a part of a map key rather than a whole key. */
@@ -60,6 +61,9 @@ export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfO
     const key = field.split('.')[1] ?? '';
     throw new ConfError(`${msg.replace(/^config\./, '')}${origin[key] ? ` (from ${origin[key]})` : ''}`);
   }
+  const unknown = Conf.RELOADABLE?.find((key) => !(key in conf));
+  if (unknown) throw new ConfError(`${unknown}: listed in RELOADABLE but not a config key`);
+  makeLive(conf, Conf.RELOADABLE ?? []);
   return deepFreeze(conf);
 }
 

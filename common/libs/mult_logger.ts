@@ -37,6 +37,7 @@ export class MultLogger {
   readonly dir: string;
   private readonly opts: Required<MultLoggerOptions>;
   private readonly loggers = new Map<string, winston.Logger>();
+  private readonly files = new Map<string, DailyRotateFile>();
   private readonly main: winston.Logger;
   private readonly failedLog: winston.Logger;
   private readonly accessLog: winston.Logger;
@@ -53,15 +54,7 @@ export class MultLogger {
   file(name: string, level = this.opts.level): winston.Logger {
     let logger = this.loggers.get(name);
     if (logger) return logger;
-    const transports: winston.transport[] = [
-      new DailyRotateFile({
-        dirname: this.dir,
-        filename: `${name}-%DATE%.log`,
-        datePattern: 'YYYY-MM-DD',
-        maxFiles: `${this.opts.keepDays}d`,
-        auditFile: path.join(this.dir, `.${name}-audit.json`),
-      }),
-    ];
+    const transports: winston.transport[] = [this.openFile(name)];
     if (this.opts.stdout) {
       transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
     }
@@ -99,6 +92,28 @@ export class MultLogger {
 
   setLevel(level: string): void {
     this.main.level = level;
+  }
+
+  /** Closes and reopens every log file, e.g. after logrotate moved or deleted one (SIGHUP). */
+  reopen(): void {
+    for (const [name, logger] of this.loggers) {
+      const old = this.files.get(name);
+      if (old) logger.remove(old);
+      old?.close?.();
+      logger.add(this.openFile(name));
+    }
+  }
+
+  private openFile(name: string): DailyRotateFile {
+    const file = new DailyRotateFile({
+      dirname: this.dir,
+      filename: `${name}-%DATE%.log`,
+      datePattern: 'YYYY-MM-DD',
+      maxFiles: `${this.opts.keepDays}d`,
+      auditFile: path.join(this.dir, `.${name}-audit.json`),
+    });
+    this.files.set(name, file);
+    return file;
   }
 
   async close(): Promise<void> {

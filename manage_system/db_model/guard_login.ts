@@ -81,7 +81,10 @@ export async function settleFailure(username: string, policy: GuardPolicy): Prom
 
 /** After a right password: the count starts over. */
 export async function settleSuccess(username: string): Promise<void> {
-  await GuardLogin.update({ failures: 0, inflight: RELEASE_SLOT, window_start: new Date() }, { where: { username, locked_until: null } });
+  await GuardLogin.update(
+    { failures: 0, inflight: RELEASE_SLOT, window_start: new Date() },
+    { where: { username, locked_until: null } },
+  );
 }
 
 /** Forgets counters idle for longer than `olderThan` (called by the purge script). */

@@ -1,0 +1,27 @@
+import cluster from 'node:cluster';
+import type { BaseConf } from './base_conf.js';
+import type { MultLogger } from './mult_logger.js';
+import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
+
+/**
+ * The process model of a launcher, called right after `bootLogger`. With RUN_WORKER > 1 the
+ * process becomes the primary: it forks RUN_WORKER workers that run the same launcher and
+ * share its port (node:cluster), restarts a worker that dies, forwards SIGTERM/SIGINT/SIGHUP,
+ * and exits once they have stopped. The promise it gets never settles, so the launcher's
+ * remaining lines run in the workers only. In a worker, or with RUN_WORKER = 1, it resolves
+ * at once and the launcher carries on.
+ */
+export function runWorkers(conf: Readonly<BaseConf>, log: MultLogger): Promise<void> {
+  if (conf.RUN_WORKER <= 1 || cluster.isWorker) return Promise.resolve();
+  superviseWorkers(conf, log);
+  return new Promise<void>(() => {});
+}
+
+/**
+ * 0 in a single process and in the first worker, 1..N-1 in the others; a restarted worker
+ * keeps the index of the one it replaces. The primary hands it over in the worker's
+ * environment: it is process bookkeeping, not config.
+ */
+export function workerIndex(): number {
+  return cluster.isWorker ? Number(process.env[WORKER_INDEX_ENV] ?? 0) : 0;
+}

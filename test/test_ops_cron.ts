@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REQUIRE_SERVICES, tempDir } from './helper/backends.js';
+import { RedisServer } from './helper/redis_server.js';
+
+const INSTANCES = 3;
+const RUN_MS = 10_000;
+
+function redisInstalled(): boolean {
+  return !!process.env.PATH?.split(':').some((dir) => fs.existsSync(path.join(dir, 'redis-server')));
+}
+
+/** Starts the ticker fixture; resolves once its job is scheduled. */
+function startTicker(env: Record<string, string>): Promise<{ proc: ChildProcess; exited: Promise<number | null> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixture/cron_ticker.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ticker did not start:\n${out}`)), 30_000);
+    proc.stderr?.on('data', (d) => (out += d));
+    proc.stdout?.on('data', (d) => {
+      out += d;
+      if (out.includes('ticking')) {
+        clearTimeout(timer);
+        resolve({ proc, exited });
+      }
+    });
+    exited.then((code) => reject(new Error(`ticker exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('scheduled scripts across instances', function () {
+  this.timeout(90_000);
+  let redis: RedisServer | undefined;
+  const dir = tempDir('cron');
+
+  before(function () {
+    if (!redisInstalled() && REQUIRE_SERVICES) throw new Error('REQUIRE_SERVICES=1 but redis-server is not installed');
+    if (!redisInstalled()) this.skip();
+  });
+  after(async () => {
+    await redis?.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`runs each tick of a 1-second job exactly once across ${INSTANCES} processes sharing Redis`, async () => {
+    redis = await new RedisServer().start();
+    const tickFile = path.join(dir, 'ticks.txt');
+    const env = { REDIS_URL: redis.url, TICK_FILE: tickFile, LOG_DIR: path.join(dir, 'logs') };
+    const tickers = await Promise.all(Array.from({ length: INSTANCES }, () => startTicker(env)));
+    const allUp = Date.now();
+    await new Promise((r) => setTimeout(r, RUN_MS));
+    const stopping = Date.now();
+    for (const t of tickers) t.proc.kill('SIGTERM');
+    assert.deepEqual(
+      await Promise.all(tickers.map((t) => t.exited)),
+      tickers.map(() => 0),
+    );
+
+    const lines = fs.readFileSync(tickFile, 'utf8').trim().split('\n');
+    const ticks = lines.map((l) => Date.parse(l.split(' ')[0]!));
+    const seen = new Map<number, number>();
+    for (const t of ticks) seen.set(t, (seen.get(t) ?? 0) + 1);
+    const twice = [...seen].filter(([, n]) => n > 1).map(([t]) => new Date(t).toISOString());
+    assert.deepEqual(twice, [], 'ticks run more than once');
+
+    // Every whole second while all instances were up (a second of margin at each end).
+    const from = Math.ceil(allUp / 1000) * 1000 + 1000;
+    const to = Math.floor(stopping / 1000) * 1000 - 1000;
+    const missed: string[] = [];
+    for (let t = from; t <= to; t += 1000) if (!seen.has(t)) missed.push(new Date(t).toISOString());
+    assert.deepEqual(missed, [], 'ticks no instance ran');
+    assert.ok((to - from) / 1000 + 1 >= RUN_MS / 1000 - 3, 'the window covers most of the run');
+  });
+});
