@@ -12,9 +12,15 @@ export interface ServiceProcess {
 }
 
 /** Starts a root launcher (`http_manage_system.ts`...) as a child process and waits until it listens. */
-export async function startService(launcher: string, env: Record<string, string>, timeoutMs = 25_000): Promise<ServiceProcess> {
+export async function startService(
+  launcher: string,
+  env: Record<string, string>,
+  timeoutMs = 25_000,
+  cwd = process.cwd(),
+): Promise<ServiceProcess> {
   const port = env.RUN_PORT ? Number(env.RUN_PORT) : await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', launcher], {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, RUN_PORT: String(port), LOG_STDOUT: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

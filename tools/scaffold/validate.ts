@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import type { ServicePlan } from './plan.js';
+
+const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const RESERVED = new Set([
+  'common',
+  'test',
+  'tools',
+  'migrations',
+  'service_units',
+  'node_modules',
+  'dist',
+  'run_data',
+  'run_logs',
+]);
+const KINDS = ['http', 'ws', 'server', 'service'] as const;
+
+export class ScaffoldError extends Error {
+  override name = 'ScaffoldError';
+}
+
+/** Every RUN_PORT a service config of this project declares, by service folder. */
+export function declaredPorts(root: string): Map<number, string> {
+  const ports = new Map<number, string>();
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    const file = `${root}/${entry.name}/config/sys_conf.ts`;
+    if (!entry.isDirectory() || !fs.existsSync(file)) continue;
+    const match = fs.readFileSync(file, 'utf8').match(/RUN_PORT\s*=\s*(\d+)/);
+    if (match) ports.set(Number(match[1]), entry.name);
+  }
+  return ports;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Checks the request against the project as it is; throws a ScaffoldError naming the problem. */
+export async function validatePlan(
+  root: string,
+  raw: { name?: string; kind?: string; port?: string; id?: string; tag?: string },
+): Promise<ServicePlan> {
+  const { name = '', kind = 'http' } = raw;
+  if (!NAME.test(name) || name.length > 40)
+    throw new ScaffoldError(`--name: "${name}" must be snake_case (a-z, 0-9, _), starting with a letter`);
+  if (RESERVED.has(name)) throw new ScaffoldError(`--name: "${name}" is reserved`);
+  if (fs.existsSync(`${root}/${name}`)) throw new ScaffoldError(`--name: ${name}/ already exists`);
+  if (!(KINDS as readonly string[]).includes(kind)) throw new ScaffoldError(`--kind: must be one of ${KINDS.join(', ')}`);
+  for (const prefix of KINDS) {
+    if (fs.existsSync(`${root}/${prefix}_${name}.ts`))
+      throw new ScaffoldError(`--name: launcher ${prefix}_${name}.ts already exists`);
+  }
+  const port = Number(raw.port);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    throw new ScaffoldError(`--port: "${raw.port ?? ''}" must be a whole number from 1024 to 65535`);
+  const owner = declaredPorts(root).get(port);
+  if (owner) throw new ScaffoldError(`--port: ${port} is already the RUN_PORT of ${owner}`);
+  if (!(await portIsFree(port))) throw new ScaffoldError(`--port: ${port} is in use on this machine`);
+  const serverId = raw.id ?? `${name}_01`;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(serverId))
+    throw new ScaffoldError(`--id: "${serverId}" may hold letters, digits, _ . - only`);
+  const tag = raw.tag ?? (name.split('_')[0] as string).slice(0, 3);
+  if (!/^[a-z][a-z0-9]{1,7}$/.test(tag)) throw new ScaffoldError(`--tag: "${tag}" must be 2-8 lower-case letters or digits`);
+  return { name, kind: kind as ServicePlan['kind'], port, serverId, tag };
+}
