@@ -79,7 +79,8 @@ describeManage(
     it('sends secure headers', async () => {
       const res = await ctx.call('GET', '/health');
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-      assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+      assert.equal(res.headers.get('x-frame-options'), 'DENY');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
       assert.ok(res.headers.get('strict-transport-security'));
     });
 

@@ -1,7 +1,7 @@
 import type { BaseConf } from '../libs/base_conf.js';
 import { warnThrottled } from '../libs/service_log.js';
 import { formatNotice } from './notify_format.js';
-import { TokenBucket } from './token_bucket.js';
+import { fullBucket, takeToken } from './token_bucket.js';
 
 /** The config keys a notifier reads, at each notice (so a SIGHUP reload applies to the next one). */
 export type NotifierConf = Pick<
@@ -35,7 +35,7 @@ const PER_MINUTE = 20;
 export class Notifier {
   private readonly lastSent = new Map<string, number>();
   private readonly heldBack = new Map<string, number>();
-  private readonly bucket = new TokenBucket(PER_MINUTE / 60, PER_MINUTE);
+  private readonly bucket = fullBucket(PER_MINUTE);
   private readonly pending = new Set<Promise<NoticeResult>>();
 
   constructor(readonly conf: Readonly<NotifierConf>) {}
@@ -51,7 +51,7 @@ export class Notifier {
       return Promise.resolve(why);
     };
     if (last !== undefined && now - last < this.conf.NOTIFY_REPEAT_SECONDS * 1000) return hold('repeat');
-    if (!this.bucket.take(now)) return hold('rate_limited');
+    if (!takeToken(this.bucket, PER_MINUTE / 60, PER_MINUTE, now)) return hold('rate_limited');
     this.lastSent.set(key, now);
     const suppressed = this.heldBack.get(key) ?? 0;
     this.heldBack.delete(key);
