@@ -49,10 +49,7 @@ export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
     if (opts.isDraining?.()) setResponseHeader(c, 'Connection', 'close');
     if (skip.has(c.req.path)) return;
     const ms = (performance.now() - started).toFixed(1);
-    log.access(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`, {
-      rid: requestId,
-      ip: clientIp(c),
-      ua: incomingHeader(c, 'user-agent') ?? '',
-    });
+    const ua = JSON.stringify(incomingHeader(c, 'user-agent') ?? '');
+    log.access(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms ip=${clientIp(c)} ua=${ua}`, requestId);
   };
 }
