@@ -1,6 +1,7 @@
 import type { Route } from '../common/libs/router.js';
 import { AccountListView, AccountView } from './interface/account.js';
 import { LoginView, LogoutView, MeView, RefreshView } from './interface/auth.js';
+import { GuidanceMessageListView } from './interface/guidance.js';
 import { LoginRecordExportView, LoginRecordListView } from './interface/records_login.js';
 
 /** Every route of manage_system: `[path, View, version?]`; no version means VER_CODE. */
@@ -13,4 +14,5 @@ export const ROUTES: readonly Route[] = [
   ['/accounts/:id', AccountView],
   ['/records/login', LoginRecordListView],
   ['/records/login/export', LoginRecordExportView],
+  ['/guidance/rooms/:room/messages', GuidanceMessageListView],
 ];

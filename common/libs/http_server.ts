@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { serve, type WebSocketServerLike } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { answerClientError } from './client_error.js';
 
 export interface HttpServerHandle {
   server: Server;
@@ -11,11 +12,18 @@ export interface HttpServerHandle {
   close(timeoutMs: number): Promise<void>;
 }
 
-export function listen(app: Hono, port: number, hostname: string): Promise<HttpServerHandle> {
+export interface ListenOptions {
+  /** A `ws` server made with `{ noServer: true }`: upgrade requests then reach `upgradeWebSocket` routes. */
+  websocket?: WebSocketServerLike;
+}
+
+export function listen(app: Hono, port: number, hostname: string, opts: ListenOptions = {}): Promise<HttpServerHandle> {
   let draining = false;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname }) as Server;
+    const websocket = opts.websocket ? { server: opts.websocket } : undefined;
+    const server = serve({ fetch: app.fetch, port, hostname, websocket }) as Server;
     server.once('error', reject);
+    server.on('clientError', answerClientError);
     server.once('listening', () => {
       const address = server.address();
       resolve({

@@ -1,0 +1,5 @@
+import { bootConf } from '../../common/libs/launcher.js';
+import { SysConf } from './sys_conf.js';
+
+/** The service's config, loaded once (environment > .env > config file > defaults). */
+export const sysConf = bootConf(SysConf);

@@ -1,0 +1,146 @@
+import type { WebSocket } from 'ws';
+import { ajvStrict, describeAjvError } from '../../common/libs/ajv.js';
+import { ApiError } from '../../common/libs/api_error.js';
+import { StaCode, type StaCodeEntry } from '../../common/libs/sta_code.js';
+import type { HeartbeatPeer } from '../../common/libs/ws_heartbeat.js';
+import type { SessionInfo } from '../../common/model_rc/login_session.js';
+import { type BucketState, takeToken } from '../../common/partner/token_bucket.js';
+import { COMMANDS, type Command } from './commands.js';
+import { type Frame, FrameError, frameParser, replyText } from './frame.js';
+import type { Gateway } from './gateway.js';
+import type { Member } from './member.js';
+
+type Validate = ((value: unknown) => boolean) & { errors?: Parameters<typeof describeAjvError>[1] };
+
+const IDLE: Promise<void> = Promise.resolve();
+
+// Compiled once for every connection.
+const parseFrame = frameParser(Object.keys(COMMANDS));
+const VALIDATORS = new Map<string, Validate>(
+  Object.entries(COMMANDS).map(([name, c]) => [
+    name,
+    ajvStrict.compile({ additionalProperties: false, ...c.schema }) as Validate,
+  ]),
+);
+
+/**
+ * One client socket: its session, its rooms and its error boundary. Frames run in arrival
+ * order; a pipelined command (send) starts at once so a busy sender's messages can be
+ * stored in batches. Nothing a client sends can throw past `onMessage`: every failure
+ * becomes an error frame and the socket stays open. Kept small: there is one per client.
+ */
+export class Conn implements HeartbeatPeer, BucketState {
+  lastSeen = Date.now();
+  closed = false;
+  /** One per joined room (a few at most, so a list beats a map). */
+  readonly members: Member[] = [];
+  tokens: number;
+  refilledAt = this.lastSeen;
+  private chain = IDLE;
+  /** Frames accepted and not answered yet; a rate-limit close waits for them. */
+  private unanswered = 0;
+  private whenAnswered: (() => void) | undefined;
+
+  constructor(
+    readonly gw: Gateway,
+    readonly ws: WebSocket,
+    public session: SessionInfo,
+    readonly tokenHash: string,
+    readonly id: string,
+  ) {
+    this.tokens = gw.conf.WS_RATE_BURST;
+  }
+
+  member(room: string): Member | undefined {
+    return this.members.find((m) => m.room === room);
+  }
+
+  /** A frame from the client: its text, or null for a binary frame. */
+  onMessage(data: string | null): void {
+    this.lastSeen = Date.now();
+    if (this.closed || this.whenAnswered) return;
+    if (!takeToken(this, this.gw.conf.WS_RATE_PER_SECOND, this.gw.conf.WS_RATE_BURST, this.lastSeen)) {
+      this.closeWhenAnswered(1008, 'rate limit exceeded');
+      return;
+    }
+    let frame: Frame;
+    try {
+      if (data === null) {
+        throw new FrameError('error', null, StaCode.UNSUPPORTED_MEDIA, 'frame: binary frames are not accepted, send JSON text');
+      }
+      frame = parseFrame(data);
+    } catch (err) {
+      this.fail(err as FrameError);
+      return;
+    }
+    const command = COMMANDS[frame.cmd]!;
+    this.unanswered++;
+    if (command.pipelined) void this.run(command, frame);
+    else this.chain = this.chain.then(() => this.run(command, frame));
+  }
+
+  /** Sends a pre-encoded `guide` frame as text. */
+  push(frame: Buffer): void {
+    this.ws.send(frame, { binary: false });
+  }
+
+  /** More is queued to this client than it may have in flight. */
+  congested(): boolean {
+    return this.ws.bufferedAmount > this.gw.conf.WS_MAX_BUFFERED_BYTES;
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+
+  drop(): void {
+    this.close(4408, 'heartbeat timeout');
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+  }
+
+  /** Takes no more frames, answers the ones already taken, then closes. */
+  private closeWhenAnswered(code: number, reason: string): void {
+    this.whenAnswered = () => this.close(code, reason);
+    if (this.unanswered === 0) this.whenAnswered();
+  }
+
+  private async run(command: Command, frame: Frame): Promise<void> {
+    try {
+      const validate = VALIDATORS.get(frame.cmd)!;
+      if (!validate(frame.data)) {
+        const { msg, field } = describeAjvError('data', validate.errors);
+        throw new ApiError(StaCode.BAD_ARGUMENT, msg, { field });
+      }
+      const result = await command.run(this, frame.data);
+      this.reply(command.reply ?? frame.cmd, frame.req, StaCode.OK, StaCode.OK.msg, result.data);
+      result.afterReply?.();
+    } catch (err) {
+      this.fail(err, frame);
+    } finally {
+      if (--this.unanswered === 0) {
+        this.chain = IDLE; // nothing is queued on it: let the last step's promise go
+        this.whenAnswered?.();
+      }
+    }
+  }
+
+  private fail(err: unknown, frame?: Frame): void {
+    const cmd = err instanceof FrameError ? err.cmd : (frame?.cmd ?? 'error');
+    const req = err instanceof FrameError ? err.req : (frame?.req ?? null);
+    if (err instanceof ApiError) {
+      this.reply(cmd, req, err.sta, err.message, err.data);
+      return;
+    }
+    this.gw.log.failed(`guide ${cmd} failed`, { rid: this.id, error: err as Error });
+    this.reply(cmd, req, StaCode.SERVER_ERROR, StaCode.SERVER_ERROR.msg, null);
+  }
+
+  private reply(cmd: string, req: string | number | null, sta: StaCodeEntry, msg: string, data: unknown): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(replyText(cmd, req, sta, msg, data));
+  }
+}
