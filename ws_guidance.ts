@@ -1,5 +1,6 @@
 import { closeBus, registerBus } from './common/libs/bus_registry.js';
 import { closeCaches, registerCaches } from './common/libs/cache_registry.js';
+import { runWorkers } from './common/libs/cluster.js';
 import { bootDbs } from './common/libs/db_boot.js';
 import { closeDbs } from './common/libs/db_registry.js';
 import { createHttpApp } from './common/libs/http_app.js';
@@ -13,6 +14,7 @@ import { Gateway } from './guidance_ws/interface/gateway.js';
 import { SCRIPTS } from './guidance_ws/script/index.js';
 
 const log = bootLogger(conf);
+await runWorkers(conf, log); // RUN_WORKER > 1 (needs REDIS_URL): this process only supervises the workers
 await bootDbs(conf, log);
 await registerCaches(conf.REDIS);
 const gateway = new Gateway(conf, log, await registerBus(conf.REDIS.default));

@@ -55,6 +55,23 @@ describe('manage_system start and stop', function () {
     await again.stop();
   });
 
+  it('answers 503 naming the fix when a table it reads is not created yet (guidance_ws never started)', async () => {
+    const svc = await startService('http_manage_system.ts', sqliteEnv());
+    try {
+      const call = client(svc.url);
+      const login = await call('POST', '/v1/auth/login', { body: { username: 'admin', password: 'start-stop-pw' } });
+      const res = await call('POST', '/v1/guidance/rooms/lobby/messages', {
+        token: login.body.data.token,
+        body: { body: { text: 'hi' } },
+      });
+      assert.equal(res.status, 503);
+      assert.equal(res.body.code, 503);
+      assert.match(res.body.msg, /apply the migrations/);
+    } finally {
+      await svc.stop();
+    }
+  });
+
   it('finishes in-flight requests on SIGTERM, then refuses new ones and exits 0', async () => {
     const svc = await startService('http_manage_system.ts', sqliteEnv());
     const call = client(svc.url);

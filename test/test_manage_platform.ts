@@ -111,7 +111,7 @@ describeManage(
 
     it('answers an unhandled failure with 500 in the envelope and logs it with the request id', async () => {
       const sequelize = createSequelize(ctx.backend.env.DB_URL as string);
-      await sequelize.getQueryInterface().dropTable('sys_records_login');
+      await sequelize.getQueryInterface().removeColumn('sys_records_login', 'user_agent');
       await sequelize.close();
       const rid = `broken-${Date.now()}`;
       const res = await ctx.call('GET', '/v1/records/login', { token: ctx.adminToken, headers: { 'x-request-id': rid } });

@@ -22,3 +22,10 @@ export function isDependencyDown(err: unknown): boolean {
   const code = parent?.code ?? parent?.errno ?? (err as { original?: { code?: string } }).original?.code;
   return typeof code === 'string' && UNREACHABLE_CODES.has(code);
 }
+
+/** Whether a query failed because a table is missing: the schema is behind the code (migrations not applied). */
+export function isSchemaMissing(err: unknown): boolean {
+  if (!(err instanceof BaseError)) return false;
+  const parent = (err as { parent?: { code?: string; message?: string } }).parent;
+  return parent?.code === 'ER_NO_SUCH_TABLE' || /no such table/i.test(parent?.message ?? '');
+}

@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { reportUnhandled } from '../partner/error_burst.js';
 import { envelope } from './answer.js';
 import { ApiError } from './api_error.js';
-import { isDependencyDown } from './dependency_down.js';
+import { isDependencyDown, isSchemaMissing } from './dependency_down.js';
 import type { MultLogger } from './mult_logger.js';
 import { warnThrottled } from './service_log.js';
 import { StaCode, type StaCodeEntry } from './sta_code.js';
@@ -30,6 +30,10 @@ export function onError(log: MultLogger): ErrorHandler {
     if (isDependencyDown(err)) {
       warnThrottled('db-down', `database unreachable: ${err.message}`);
       return render(c, StaCode.UNAVAILABLE, 'database is unreachable, try again shortly', null);
+    }
+    if (isSchemaMissing(err)) {
+      warnThrottled('schema-missing', `database schema is behind the code: ${err.message}`);
+      return render(c, StaCode.UNAVAILABLE, 'database tables are missing: apply the migrations (npm run db -- upgrade)', null);
     }
     log.failed(`unhandled error in ${c.req.method} ${c.req.path}`, err);
     reportUnhandled(`${c.req.method} ${c.req.path}`, err);
