@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import { type Backend, openBackend, REQUIRE_SERVICES, servicesMissing, tempDir } from './backends.js';
+import { type Backend, needServices, openBackend, tempDir } from './backends.js';
 import { type Call, client } from './http_client.js';
+import { watchLogDir, watchSecret } from './secret_watch.js';
 import { type ServiceProcess, startService } from './service_process.js';
 import { GuideClient, type GuideConnectOptions } from './ws_client.js';
 
@@ -49,13 +49,11 @@ export function describeGuidance(title: string, body: (ctx: GuidanceCtx) => void
       const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
 
       before(async function () {
-        if (name === 'mysql') {
-          const missing = await servicesMissing();
-          if (missing && REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but ${missing}`);
-          if (missing) this.skip();
-        }
+        if (name === 'mysql') await needServices(this);
         ctx.backend = await openBackend(name);
         ctx.logDir = tempDir('logs');
+        watchLogDir(ctx.logDir);
+        watchSecret(adminPassword);
         const env = { ...ctx.backend.env, LOG_DIR: ctx.logDir };
         ctx.manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: adminPassword });
         ctx.call = client(ctx.manage.url);
@@ -88,7 +86,6 @@ export function describeGuidance(title: string, body: (ctx: GuidanceCtx) => void
         await Promise.all(ctx.gateways.map((g) => g.stop()));
         await ctx.manage?.stop();
         await ctx.backend?.teardown();
-        if (ctx.logDir) fs.rmSync(ctx.logDir, { recursive: true, force: true });
       });
 
       body(ctx);
@@ -99,6 +96,8 @@ export function describeGuidance(title: string, body: (ctx: GuidanceCtx) => void
 async function login(call: Call, username: string, password: string): Promise<string> {
   const res = await call('POST', '/v1/auth/login', { body: { username, password } });
   if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
+  watchSecret(password);
+  watchSecret(res.body.data.token);
   return res.body.data.token as string;
 }
 
