@@ -1,0 +1,129 @@
+/**
+ * Soak: mixed HTTP + WebSocket traffic against real manage_system and ws_guidance processes
+ * for `--seconds` (default 600), sampling each server's RSS and open file descriptors every
+ * `--every` seconds. Prints the series; exits 1 on any error or when a series keeps growing.
+ *   npm run soak -- [--seconds 600] [--every 10]
+ * Runs on MariaDB + a private Redis when MariaDB answers, else on SQLite with in-process cache.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
+import { client } from './helper/http_client.js';
+import { startService } from './helper/service_process.js';
+import { GuideClient } from './helper/ws_client.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '600' }, every: { type: 'string', default: '10' } },
+});
+const seconds = Number(values.seconds);
+const everyMs = Number(values.every) * 1000;
+const deadline = Date.now() + seconds * 1000;
+const errors: string[] = [];
+const counts = { http: 0, sent: 0, delivered: 0, reconnects: 0 };
+
+function sample(pid: number): { rssMb: number; fds: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  return { rssMb: Math.round(rssKb / 102.4) / 10, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+}
+
+const password = 'soak-admin-password';
+const backend: Backend = await openBackend((await servicesMissing()) ? 'sqlite' : 'mysql');
+const logDir = tempDir('soak');
+const env = { ...backend.env, LOG_DIR: logDir };
+const manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: password });
+const gateway = await startService('ws_guidance.ts', env);
+const call = client(manage.url);
+const guideUrl = `ws://127.0.0.1:${gateway.port}/v1/guide`;
+const token = (await call('POST', '/v1/auth/login', { body: { username: 'admin', password } })).body.data.token as string;
+const room = `soak-${Date.now()}`;
+
+async function httpLoop(): Promise<void> {
+  while (Date.now() < deadline) {
+    for (const [method, path] of [
+      ['GET', '/v1/auth/me'],
+      ['GET', '/v1/accounts?page_size=5'],
+      ['GET', '/v1/records/login?page_size=5'],
+      ['GET', '/health'],
+      ['POST', `/v1/guidance/rooms/${room}/messages`],
+    ] as const) {
+      const res = await call(method, path, { token, body: method === 'POST' ? { body: { text: 'over http' } } : undefined });
+      counts.http++;
+      if (res.status >= 300) errors.push(`${method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
+      else if (method === 'POST') counts.sent++;
+    }
+  }
+}
+
+/** A watcher: checks every push comes in order without gaps; now and then reconnects with since. */
+async function watcher(id: number): Promise<void> {
+  let last = 0;
+  while (Date.now() < deadline) {
+    const socket = await GuideClient.connect(guideUrl, { token });
+    const joined = await socket.request('join', { room, since: last });
+    if (joined.code !== 0) errors.push(`watcher ${id}: join -> ${joined.code} ${joined.msg}`);
+    const stayUntil = Math.min(deadline, Date.now() + 5000 + id * 1000);
+    while (Date.now() < stayUntil) {
+      await new Promise((r) => setTimeout(r, 200));
+      for (const guide of socket.guides(room).filter((g) => g.seq > last)) {
+        if (guide.seq !== last + 1) errors.push(`watcher ${id}: seq ${guide.seq} after ${last}`);
+        last = guide.seq;
+        counts.delivered++;
+      }
+    }
+    socket.ws.close();
+    counts.reconnects++;
+  }
+}
+
+async function wsSender(): Promise<void> {
+  const socket = await GuideClient.connect(guideUrl, { token });
+  while (Date.now() < deadline) {
+    const reply = await socket.request('send', { room, body: { text: 'over ws', at: Date.now() } });
+    if (reply.code !== 0) errors.push(`ws send -> ${reply.code} ${reply.msg}`);
+    else counts.sent++;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  socket.ws.close();
+}
+
+const series: string[] = [];
+const samples: { manage: ReturnType<typeof sample>; gateway: ReturnType<typeof sample> }[] = [];
+const sampler = setInterval(() => {
+  const s = { manage: sample(manage.proc.pid!), gateway: sample(gateway.proc.pid!) };
+  samples.push(s);
+  const t = samples.length * (everyMs / 1000);
+  series.push(
+    `${String(t).padStart(5)}s  manage rss ${s.manage.rssMb} MB fds ${s.manage.fds}  |  gateway rss ${s.gateway.rssMb} MB fds ${s.gateway.fds}  |  http ${counts.http} sent ${counts.sent} delivered ${counts.delivered}`,
+  );
+  console.log(series.at(-1));
+}, everyMs);
+
+try {
+  await Promise.all([httpLoop(), httpLoop(), wsSender(), ...Array.from({ length: 8 }, (_, i) => watcher(i))]);
+} catch (err) {
+  errors.push(`traffic stopped: ${(err as Error).message}`);
+} finally {
+  clearInterval(sampler);
+  await manage.stop();
+  await gateway.stop();
+  await backend.teardown();
+  fs.rmSync(logDir, { recursive: true, force: true });
+}
+
+// "Flat": the second half of the run does not end much above where it began (warm-up excluded).
+const half = samples.slice(Math.floor(samples.length / 2));
+const grew = (pick: (s: (typeof samples)[number]) => number, slack: number) =>
+  half.length >= 2 && pick(half.at(-1)!) > pick(half[0]!) * slack;
+const growth = [
+  grew((s) => s.manage.rssMb, 1.25) && 'manage_system RSS',
+  grew((s) => s.gateway.rssMb, 1.25) && 'guidance_ws RSS',
+  grew((s) => s.manage.fds, 1.2) && 'manage_system fds',
+  grew((s) => s.gateway.fds, 1.2) && 'guidance_ws fds',
+].filter(Boolean);
+console.log(
+  `\n${seconds}s on ${backend.name}: ${counts.http} HTTP requests, ${counts.sent} messages sent, ${counts.delivered} deliveries checked, ${counts.reconnects} reconnects`,
+);
+console.log(`errors: ${errors.length}${errors.length ? `\n  ${errors.slice(0, 10).join('\n  ')}` : ''}`);
+console.log(`growing series: ${growth.length ? growth.join(', ') : 'none'}`);
+process.exit(errors.length || growth.length ? 1 : 0);
