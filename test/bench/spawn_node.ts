@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { freePort, waitForPort } from '../helper/ports.js';
+import type { ServiceProcess } from '../helper/service_process.js';
+
+/**
+ * Starts a TypeScript entry with extra Node/V8 flags (NODE_OPTIONS refuses some of them),
+ * on a free port given as RUN_PORT; resolves once the port accepts connections.
+ */
+export async function startWithFlags(entry: string, flags: string[], env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RUN_PORT: String(port),
+      ...(process.env.XGLIBC ? { GLIBC_TUNABLES: process.env.XGLIBC } : {}),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  await Promise.race([
+    waitForPort(port, 30_000),
+    exited.then((code) => Promise.reject(new Error(`${entry} exited with ${code}:\n${out}`))),
+  ]);
+  return {
+    proc,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      return exited;
+    },
+  };
+}
