@@ -51,18 +51,22 @@ function rssOf(svc: ServiceProcess): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${svc.proc.pid}/status`, 'utf8'))![1]) * 1024;
 }
 
-/** RSS and JS heap once full collections no longer move RSS by more than 64 KiB (8 at most). */
+/**
+ * RSS and JS heap once forced full collections keep RSS still: three samples in a row within
+ * 128 KiB (freed memory goes back to the system a few seconds after a collection).
+ */
 async function footprint(svc: ServiceProcess, inspector: Inspector): Promise<Footprint> {
-  let rss = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 8; i++) {
+  await sleep(5000);
+  const samples: number[] = [];
+  for (let i = 0; i < 12; i++) {
     await inspector.collectGarbage();
-    const now = rssOf(svc);
-    const settled = Math.abs(now - rss) < 64 * 1024;
-    rss = now;
-    if (settled) break;
+    samples.push(rssOf(svc));
+    const last = samples.slice(-3);
+    if (last.length === 3 && Math.max(...last) - Math.min(...last) < 128 * 1024) break;
+    await sleep(1000);
   }
   const mem = await inspector.memory();
-  return { rss, heap: mem.heapUsed + mem.external };
+  return { rss: samples.at(-1)!, heap: mem.heapUsed + mem.external };
 }
 
 const perConn = (now: Footprint, base: Footprint, n: number): Footprint => ({

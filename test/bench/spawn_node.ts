@@ -13,7 +13,7 @@ export async function startWithFlags(entry: string, flags: string[], env: Record
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       RUN_PORT: String(port),
-      ...(process.env.XGLIBC ? { GLIBC_TUNABLES: process.env.XGLIBC } : {}),
+
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
