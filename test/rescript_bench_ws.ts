@@ -56,7 +56,7 @@ function rssOf(svc: ServiceProcess): number {
  * 128 KiB (freed memory goes back to the system a few seconds after a collection).
  */
 async function footprint(svc: ServiceProcess, inspector: Inspector): Promise<Footprint> {
-  await sleep(5000);
+  await sleep(8000);
   const samples: number[] = [];
   for (let i = 0; i < 12; i++) {
     await inspector.collectGarbage();
