@@ -91,7 +91,7 @@ describe('loadConf', () => {
     const none = path.join(dir, 'none');
     assert.throws(() => loadConf(DemoConf, { envFile: none, env: { RUN_PORT: 'abc' } }), {
       name: 'ConfError',
-      message: 'RUN_PORT: must be integer (from environment RUN_PORT)',
+      message: 'RUN_PORT: must be an integer written in plain decimal digits (from environment RUN_PORT)',
     });
     assert.throws(
       () => loadConf(DemoConf, { envFile: none, env: { GREETING: 'x' } }),
@@ -134,10 +134,10 @@ describe('router (in-process)', () => {
         body: {
           type: 'object',
           required: ['n'],
-          properties: { n: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+          properties: { n: { type: 'integer', minimum: 0, maximum: 100 }, tags: { type: 'array', items: { type: 'string' } } },
         },
         query: { type: 'object', properties: { dry: { type: 'boolean', default: false } } },
-        params: { type: 'object', properties: { id: { type: 'integer' } } },
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 100 } } },
       },
     };
     async get() {

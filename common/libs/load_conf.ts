@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ajvStrict, describeAjvError } from './ajv.js';
-import type { BaseConf } from './base_conf.js';
+import type { BaseConf, ConfSchema } from './base_conf.js';
 import { makeLive } from './conf_live.js';
+import { INT32_MAX } from './number_bounds.js';
+import { DECIMAL_TEXT_PROBLEM, decimalFromText, INTEGER_TEXT_PROBLEM, integerFromText } from './number_text.js';
 
 /** Thrown when config cannot be used; its message is the one line the launcher prints. */
 export class ConfError extends Error {
@@ -46,7 +48,7 @@ export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfO
 
   for (const key of Object.keys(conf)) {
     const found = firstOf(sources, prefix, key);
-    if (found) set(conf, key, coerce(key, found.value, conf[key], found.where), origin, found.where);
+    if (found) set(conf, key, coerce(key, found.value, conf[key], found.where, Conf.schema), origin, found.where);
   }
   for (const [alias, [mapKey, entry]] of Object.entries(URL_ALIASES)) {
     const found = firstOf(sources, prefix, alias);
@@ -55,7 +57,7 @@ export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfO
     origin[mapKey] = found.where;
   }
 
-  const validate = ajvStrict.compile(Conf.schema);
+  const validate = ajvStrict.compile(withIntegerBounds(Conf.schema));
   if (!validate(conf)) {
     const { msg, field } = describeAjvError('config', validate.errors);
     const key = field.split('.')[1] ?? '';
@@ -107,9 +109,30 @@ function set(conf: Record<string, unknown>, key: string, value: unknown, origin:
   origin[key] = where;
 }
 
-/** Turns environment text into the type of the key's default. */
-function coerce(key: string, text: string, current: unknown, where: string): unknown {
-  if (typeof current === 'number') return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
+/**
+ * A config integer without an explicit bound gets the 32-bit range: config integers are
+ * ports, counts, days, bytes and timer delays, and Node clamps a timer beyond 2^31 - 1 ms
+ * to 1 ms. Also keeps `1e400` in a JSON config file (Infinity, which ajv counts as an
+ * integer) out.
+ */
+function withIntegerBounds(schema: ConfSchema): ConfSchema {
+  const properties: ConfSchema['properties'] = {};
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    properties[key] = prop.type === 'integer' ? { minimum: -INT32_MAX, maximum: INT32_MAX, ...prop } : prop;
+  }
+  return { ...schema, properties };
+}
+
+/** Turns environment text into the type of the key's default; numbers must be plain decimal. */
+function coerce(key: string, text: string, current: unknown, where: string, schema: ConfSchema): unknown {
+  if (typeof current === 'number') {
+    const integer = schema.properties[key]?.type === 'integer';
+    const value = integer ? integerFromText(text) : decimalFromText(text);
+    if (value === undefined) {
+      throw new ConfError(`${key}: ${integer ? INTEGER_TEXT_PROBLEM : DECIMAL_TEXT_PROBLEM} (from ${where})`);
+    }
+    return value;
+  }
   if (typeof current === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(text)) return true;
     if (/^(0|false|no|off)$/i.test(text)) return false;

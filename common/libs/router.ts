@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
-import { ajvCoerce, ajvStrict, describeAjvError } from './ajv.js';
 import { ApiError } from './api_error.js';
 import { type BaseView, HTTP_VERBS, type HttpVerb, type JsonSchema, type MethodSpec, type ViewClass } from './base_view.js';
+import { compileJsonInput, compileTextInput, type InputCheck } from './input_check.js';
 import { readJsonBody } from './read_input.js';
 import { StaCode } from './sta_code.js';
 
@@ -14,15 +14,12 @@ export interface MountedRoute {
   verbs: HttpVerb[];
 }
 
-type Check = (value: unknown) => boolean;
-type Validate = ((value: unknown) => boolean) & { errors?: Parameters<typeof describeAjvError>[1] };
-
 interface CompiledVerb {
   verb: HttpVerb;
   spec: MethodSpec;
-  params?: Validate;
-  query?: Validate;
-  body?: Validate;
+  params?: InputCheck<Record<string, unknown>>;
+  query?: InputCheck<Record<string, unknown>>;
+  body?: InputCheck<unknown>;
 }
 
 /** Rejects unknown fields unless the schema says otherwise. */
@@ -30,19 +27,14 @@ function closed(schema: JsonSchema): JsonSchema {
   return schema.type === 'object' && !('additionalProperties' in schema) ? { ...schema, additionalProperties: false } : schema;
 }
 
-function compileVerb(verb: HttpVerb, spec: MethodSpec): CompiledVerb {
+/** Compiles a verb's input checks; throws at start-up for a numeric field without bounds. */
+function compileVerb(verb: HttpVerb, spec: MethodSpec, full: string): CompiledVerb {
   const compiled: CompiledVerb = { verb, spec };
-  if (spec.params) compiled.params = ajvCoerce.compile(spec.params) as Validate;
-  if (spec.query) compiled.query = ajvCoerce.compile(closed(spec.query)) as Validate;
-  if (spec.body) compiled.body = ajvStrict.compile(closed(spec.body)) as Validate;
+  const owner = `${verb.toUpperCase()} ${full}`;
+  if (spec.params) compiled.params = compileTextInput(spec.params, 'params', owner);
+  if (spec.query) compiled.query = compileTextInput(closed(spec.query), 'query', owner);
+  if (spec.body) compiled.body = compileJsonInput(closed(spec.body), 'body', owner);
   return compiled;
-}
-
-function check(validate: Validate | undefined, where: string, value: unknown): void {
-  if (validate && !(validate as Check)(value)) {
-    const { msg, field } = describeAjvError(where, validate.errors);
-    throw new ApiError(StaCode.BAD_ARGUMENT, msg, { field });
-  }
 }
 
 export function fullPath(path: string, version: number | undefined, verCode: number | undefined): string {
@@ -50,14 +42,17 @@ export function fullPath(path: string, version: number | undefined, verCode: num
   return v ? `/v${v}${path}` : path;
 }
 
-/** Mounts every route: schemas compiled here, once; a verb the view lacks answers 405. */
+/**
+ * Mounts every route: schemas compiled here, once; a verb the view lacks answers 405.
+ * Throws (stopping start-up) when a route's integer or number field has no explicit bounds.
+ */
 export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: number): MountedRoute[] {
   return routes.map(([path, View, version]) => {
     const full = fullPath(path, version, verCode);
     const table = new Map<string, CompiledVerb>();
     for (const verb of HTTP_VERBS) {
       if (typeof (View.prototype as unknown as Record<string, unknown>)[verb] !== 'function') continue;
-      table.set(verb.toUpperCase(), compileVerb(verb, View.spec[verb] ?? {}));
+      table.set(verb.toUpperCase(), compileVerb(verb, View.spec[verb] ?? {}, full));
     }
     const allow = [...table.keys(), ...(table.has('GET') ? ['HEAD'] : [])].join(', ');
 
@@ -70,10 +65,9 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
       await view.before();
       const params: Record<string, unknown> = c.req.param();
       const query: Record<string, unknown> = c.req.query();
-      check(entry.params, 'params', params);
-      check(entry.query, 'query', query);
-      const body = entry.body ? await readJsonBody(c) : undefined;
-      check(entry.body, 'body', body);
+      entry.params?.(params);
+      entry.query?.(query);
+      const body = entry.body ? entry.body(await readJsonBody(c)) : undefined;
       view.input = { params, query, body };
       return (view as unknown as Record<HttpVerb, () => Promise<Response>>)[entry.verb].call(view as BaseView);
     });

@@ -1,4 +1,5 @@
 import { ApiError } from '../../common/libs/api_error.js';
+import { INT32_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { Role } from '../../common/model_db/account_role.js';
 import { GuidanceMessage } from '../../common/model_db/guidance_message.js';
@@ -42,7 +43,7 @@ export const historyCommand: Command = {
     required: ['room'],
     properties: {
       room: GUIDE_ROOM_SCHEMA,
-      before: { type: 'integer', minimum: 1 },
+      before: { type: 'integer', minimum: 1, maximum: INT32_MAX },
       limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     },
   },

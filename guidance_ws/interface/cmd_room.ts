@@ -1,4 +1,5 @@
 import { ApiError } from '../../common/libs/api_error.js';
+import { INT32_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { GuidanceRoom } from '../../common/model_db/guidance_room.js';
 import { GUIDE_ROOM_SCHEMA } from '../../common/partner/guidance_post.js';
@@ -20,7 +21,11 @@ function joined(conn: Conn, room: string): Member {
  * only for a `since` ahead of what this instance has dispatched.
  */
 export const joinCommand: Command = {
-  schema: { type: 'object', required: ['room'], properties: { room: GUIDE_ROOM_SCHEMA, since: { type: 'integer', minimum: 0 } } },
+  schema: {
+    type: 'object',
+    required: ['room'],
+    properties: { room: GUIDE_ROOM_SCHEMA, since: { type: 'integer', minimum: 0, maximum: INT32_MAX } },
+  },
   async run(conn, data: { room: string; since?: number }) {
     const { room } = data;
     const max = conn.gw.conf.WS_MAX_ROOMS;
@@ -53,7 +58,7 @@ export const ackCommand: Command = {
   schema: {
     type: 'object',
     required: ['room', 'seq'],
-    properties: { room: GUIDE_ROOM_SCHEMA, seq: { type: 'integer', minimum: 1 } },
+    properties: { room: GUIDE_ROOM_SCHEMA, seq: { type: 'integer', minimum: 1, maximum: INT32_MAX } },
   },
   async run(conn, data: { room: string; seq: number }) {
     const member = joined(conn, data.room);

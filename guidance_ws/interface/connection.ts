@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
-import { ajvStrict, describeAjvError } from '../../common/libs/ajv.js';
 import { ApiError } from '../../common/libs/api_error.js';
+import { compileJsonInput, type InputCheck } from '../../common/libs/input_check.js';
 import { StaCode, type StaCodeEntry } from '../../common/libs/sta_code.js';
 import type { HeartbeatPeer } from '../../common/libs/ws_heartbeat.js';
 import type { SessionInfo } from '../../common/model_rc/login_session.js';
@@ -10,16 +10,14 @@ import { type Frame, FrameError, frameParser, replyText } from './frame.js';
 import type { Gateway } from './gateway.js';
 import type { Member } from './member.js';
 
-type Validate = ((value: unknown) => boolean) & { errors?: Parameters<typeof describeAjvError>[1] };
-
 const IDLE: Promise<void> = Promise.resolve();
 
-// Compiled once for every connection.
+// Compiled once for every connection; a command schema with an unbounded number stops start-up.
 const parseFrame = frameParser(Object.keys(COMMANDS));
-const VALIDATORS = new Map<string, Validate>(
+const VALIDATORS = new Map<string, InputCheck<unknown>>(
   Object.entries(COMMANDS).map(([name, c]) => [
     name,
-    ajvStrict.compile({ additionalProperties: false, ...c.schema }) as Validate,
+    compileJsonInput({ additionalProperties: false, ...c.schema }, 'data', `command ${name}`),
   ]),
 );
 
@@ -111,11 +109,7 @@ export class Conn implements HeartbeatPeer, BucketState {
 
   private async run(command: Command, frame: Frame): Promise<void> {
     try {
-      const validate = VALIDATORS.get(frame.cmd)!;
-      if (!validate(frame.data)) {
-        const { msg, field } = describeAjvError('data', validate.errors);
-        throw new ApiError(StaCode.BAD_ARGUMENT, msg, { field });
-      }
+      VALIDATORS.get(frame.cmd)!(frame.data);
       const result = await command.run(this, frame.data);
       this.reply(command.reply ?? frame.cmd, frame.req, StaCode.OK, StaCode.OK.msg, result.data);
       result.afterReply?.();

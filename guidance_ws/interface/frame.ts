@@ -31,7 +31,7 @@ export function frameParser(commandNames: readonly string[]): (text: string) => 
     required: ['cmd'],
     properties: {
       cmd: { type: 'string', enum: [...commandNames] },
-      req: { type: ['string', 'integer'], maxLength: 64 },
+      req: { type: ['string', 'integer'], maxLength: 64, minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
       data: { type: 'object' },
     },
     additionalProperties: false,

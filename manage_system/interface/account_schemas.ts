@@ -1,4 +1,5 @@
 import { PAGE_QUERY_PROPS } from '../../common/func/paging.js';
+import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { Role } from '../../common/model_db/account_role.js';
 import { AccountStatus } from '../db_model/enums.js';
 
@@ -8,7 +9,7 @@ export const DISPLAY_NAME = { type: 'string', maxLength: 128 } as const;
 export const ACCOUNT_ID_PARAMS = {
   type: 'object',
   required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: 4294967295 } },
+  properties: { id: { type: 'integer', minimum: 1, maximum: ID_MAX } },
 } as const;
 
 export const ACCOUNT_SORTS = [

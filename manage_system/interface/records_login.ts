@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { csvLine } from '../../common/func/csv.js';
 import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
+import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { LoginResult } from '../db_model/enums.js';
 import { RecordsLogin } from '../db_model/records_login.js';
@@ -14,7 +15,7 @@ interface RecordFilter {
 }
 
 const FILTER_PROPS = {
-  account_id: { type: 'integer', minimum: 1 },
+  account_id: { type: 'integer', minimum: 1, maximum: ID_MAX },
   username: { type: 'string', maxLength: 64 },
   result: LoginResult.schema(),
   since: { type: 'string', format: 'date-time' },
@@ -59,7 +60,20 @@ export class LoginRecordListView extends ManageView {
 const CSV_COLUMNS = ['id', 'account_id', 'username', 'ip', 'user_agent', 'result', 'created_at'] as const;
 const BATCH = 1000;
 
-/** `GET /records/login/export`: the same filter as CSV, streamed in batches (never all rows in memory). */
+/** One batch of the export: the newest `BATCH` matching records older than `beforeId`. */
+function exportBatch(where: WhereOptions, beforeId: number | undefined): Promise<RecordsLogin[]> {
+  return RecordsLogin.findAll({
+    where: beforeId ? { [Op.and]: [where, { id: { [Op.lt]: beforeId } }] } : where,
+    order: [['id', 'DESC']],
+    limit: BATCH,
+  });
+}
+
+/**
+ * `GET /records/login/export`: the same filter as CSV, streamed in batches (never all rows
+ * in memory). The input is validated and the first batch read before the 200 goes out, so
+ * bad input or a failing query answers the JSON envelope instead of a cut-off CSV.
+ */
 export class LoginRecordExportView extends ManageView {
   static override spec: Record<string, ManageSpec> = {
     get: { summary: 'Export login records as CSV (UTF-8 with BOM)', query: { type: 'object', properties: FILTER_PROPS } },
@@ -67,25 +81,18 @@ export class LoginRecordExportView extends ManageView {
 
   async get() {
     const where = whereOf(this.query<RecordFilter>());
+    let rows = await exportBatch(where, undefined);
     const log = this.log;
-    let beforeId: number | undefined;
-    let started = false;
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`\ufeff${csvLine(CSV_COLUMNS)}`));
+      },
       async pull(controller) {
         try {
-          if (!started) {
-            started = true;
-            controller.enqueue(encoder.encode(`\ufeff${csvLine(CSV_COLUMNS)}`));
-          }
-          const rows = await RecordsLogin.findAll({
-            where: beforeId ? { [Op.and]: [where, { id: { [Op.lt]: beforeId } }] } : where,
-            order: [['id', 'DESC']],
-            limit: BATCH,
-          });
           if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvLine(CSV_COLUMNS.map((k) => r[k]))).join('')));
           if (rows.length < BATCH) controller.close();
-          else beforeId = rows[rows.length - 1]?.id;
+          else rows = await exportBatch(where, rows[rows.length - 1]?.id);
         } catch (err) {
           log.failed('login record export failed', err as Error);
           controller.error(err);

@@ -50,7 +50,7 @@ class EchoView extends BaseView {
         required: ['name', 'count'],
         properties: {
           name: { type: 'string', maxLength: 64 },
-          count: { type: 'integer', minimum: 0 },
+          count: { type: 'integer', minimum: 0, maximum: 1_000_000 },
           tags: { type: 'array', items: { type: 'string' } },
         },
       },

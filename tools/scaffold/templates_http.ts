@@ -45,12 +45,13 @@ export class ${base} extends BaseView {
       path: `${p.name}/interface/item.ts`,
       text: `import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
 import { ApiError } from '../../common/libs/api_error.js';
+import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { type ${pascal(p.name)}Spec, ${base} } from '../api_base.js';
 import { Item } from '../db_model/item.js';
 import { itemRc } from '../rc_model/item_rc.js';
 
-const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: ID_MAX } } };
 
 /** \`/items\`: list (paged) and create. */
 export class ItemListView extends ${base} {
