@@ -141,6 +141,18 @@ describeManage('manage_system input rules', (ctx) => {
       assert.match(key.body.msg, /field names must not contain U\+0000/);
     });
 
+    it('refuses a login username no account can have: MariaDB would match it to another, or could not store it lower-cased', async () => {
+      const before = (await get('/v1/records/login?page_size=1')).body.data.total;
+      for (const username of ['admin ', ' admin', 'ádmin', 'ad min', '\u0130'.repeat(64)]) {
+        const res = await ctx.call('POST', '/v1/auth/login', { body: { username, password: ctx.adminPassword } });
+        assertRefused(res, 'body.username', `login ${JSON.stringify(username.slice(0, 8))}`);
+      }
+      assert.equal((await get('/v1/records/login?page_size=1')).body.data.total, before, 'no login record written');
+      const upper = await ctx.call('POST', '/v1/auth/login', { body: { username: 'ADMIN', password: ctx.adminPassword } });
+      assert.equal(upper.status, 200, 'a username is still matched in any case');
+      assert.equal(upper.body.data.account.username, 'admin');
+    });
+
     it('refuses a date-time the databases cannot hold (leap second, past year 9999, before year 1000)', async () => {
       for (const route of ['/v1/records/login', '/v1/records/login/export']) {
         for (const [query, field] of [

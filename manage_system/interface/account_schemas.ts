@@ -4,6 +4,13 @@ import { Role } from '../../common/model_db/account_role.js';
 import { AccountStatus } from '../db_model/enums.js';
 
 export const USERNAME = { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{2,63}$' } as const;
+/**
+ * A username as typed at login: any case (it is lower-cased before lookup), otherwise an
+ * account's form. Anything else can match no account, and would not be compared as given:
+ * MariaDB's collation matches `ádmin` and `admin ` to `admin`, and `İ` lower-cases to two
+ * characters, past the 64 the login records hold.
+ */
+export const LOGIN_USERNAME = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$' } as const;
 export const PASSWORD = { type: 'string', minLength: 8, maxLength: 128 } as const;
 export const DISPLAY_NAME = { type: 'string', maxLength: 128 } as const;
 export const ACCOUNT_ID_PARAMS = {

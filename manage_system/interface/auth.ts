@@ -4,6 +4,7 @@ import { type ManageSpec, ManageView } from '../api_base.js';
 import { sysConf } from '../config/index.js';
 import { Account } from '../db_model/account.js';
 import { accountRc } from '../rc_model/account_rc.js';
+import { LOGIN_USERNAME } from './account_schemas.js';
 import { checkCredentials } from './login_flow.js';
 import { requestMeta } from './request_meta.js';
 import { type OpenedSession, openSession, revokeToken } from './session_ops.js';
@@ -27,7 +28,7 @@ export class LoginView extends ManageView {
         type: 'object',
         required: ['username', 'password'],
         properties: {
-          username: { type: 'string', minLength: 1, maxLength: 64 },
+          username: LOGIN_USERNAME,
           password: { type: 'string', minLength: 1, maxLength: 128 },
         },
       },
