@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { StaCode } from '../common/libs/sta_code.js';
 import { nastyString, nastyValue, Rng } from './helper/fuzz_gen.js';
+import { FUZZ_CASES, fuzzSeeds } from './helper/fuzz_seeds.js';
 import { describeGuidance } from './helper/guidance_suite.js';
-import type { GuideClient, ServerFrame } from './helper/ws_client.js';
+import type { Closed, GuideClient, ServerFrame } from './helper/ws_client.js';
 
-const CASES = Number(process.env.FUZZ_WS_CASES ?? 10_000);
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+const CASES = FUZZ_CASES;
+/** Only a hang trips this: every frame is answered by a reply or a close, however loaded the machine. */
+const HANG_MS = 120_000;
 const COMMANDS = ['ping', 'join', 'leave', 'send', 'ack', 'history', 'guide', 'pong', '', 'JOIN', '__proto__'];
 const CODES = new Set(Object.values(StaCode).map((s) => s.code));
 /** Closes a hostile frame may cause: too big, not UTF-8, protocol violation. */
@@ -26,12 +28,30 @@ function nastyFrame(rng: Rng, req: number): string | Buffer {
   return JSON.stringify({ cmd: rng.pick(COMMANDS), req: rng.chance(0.9) ? req : nastyValue(rng), data });
 }
 
+/** The first reply (a frame with a code) after frame index `seen`, or the close, whichever comes first. */
+async function replyOrClose(socket: GuideClient, seen: number): Promise<{ reply?: ServerFrame; closed?: Closed }> {
+  const reply = socket
+    .waitFor((f: ServerFrame) => socket.frames.indexOf(f) >= seen && f.code !== undefined, HANG_MS)
+    .then((frame) => ({ reply: frame }))
+    .catch(async (err: Error) => {
+      if (socket.ws.readyState === socket.ws.OPEN) throw err;
+      return { closed: await socket.closed };
+    });
+  return Promise.race([reply, socket.closed.then((closed) => ({ closed }))]);
+}
+
 describeGuidance(
   'hostile WebSocket frames',
   (ctx) => {
-    it(`answers ${CASES} generated frames with a coded reply or an expected close, never a crash`, async function () {
-      this.timeout(600_000);
-      console.log(`      fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED} FUZZ_WS_CASES=${CASES})`);
+    for (const seed of fuzzSeeds('ws')) {
+      it(`seed ${seed}: answers ${CASES} generated frames with a coded reply or an expected close, never a crash`, async function () {
+        this.timeout(900_000);
+        await fuzzSeed(seed);
+      });
+    }
+
+    async function fuzzSeed(SEED: number): Promise<void> {
+      console.log(`      fuzz seed ${SEED} (replay: FUZZ_SEEDS=${SEED} FUZZ_CASES=${CASES})`);
       const rng = new Rng(SEED);
       const findings: string[] = [];
       const closes = new Map<number, number>();
@@ -45,9 +65,16 @@ describeGuidance(
           const seen = socket.frames.length;
           socket.sendRaw(frame);
           // pushes (guide) carry no code; replies, error frames included, always do
-          const reply = await socket
-            .waitFor((f: ServerFrame) => socket.frames.indexOf(f) >= seen && f.code !== undefined, 5000)
-            .catch(() => undefined);
+          let outcome: { reply?: ServerFrame; closed?: Closed };
+          try {
+            outcome = await replyOrClose(socket, seen);
+          } catch {
+            findings.push(`#${n}: no reply and no close in ${HANG_MS} ms for ${String(frame).slice(0, 120)}`);
+            socket.ws.terminate();
+            socket = await ctx.connect({ token });
+            continue;
+          }
+          const { reply, closed } = outcome;
           if (reply) {
             replies++;
             if (typeof reply.code !== 'number' || !CODES.has(reply.code) || typeof reply.msg !== 'string') {
@@ -55,11 +82,7 @@ describeGuidance(
             } else if (reply.code >= 500) findings.push(`#${n}: server error reply ${JSON.stringify(reply).slice(0, 200)}`);
             continue;
           }
-          const closed = await socket.waitClosed(1000).catch(() => undefined);
-          if (!closed) {
-            findings.push(`#${n}: no reply and no close for ${String(frame).slice(0, 120)}`);
-            continue;
-          }
+          if (!closed) continue; // unreachable: replyOrClose gives one of the two
           closes.set(closed.code, (closes.get(closed.code) ?? 0) + 1);
           if (!EXPECTED_CLOSES.has(closed.code))
             findings.push(`#${n}: closed with ${closed.code} ${closed.reason} after ${String(frame).slice(0, 120)}`);
@@ -76,7 +99,7 @@ describeGuidance(
       const probe = await ctx.connect();
       assert.equal((await probe.request('ping')).cmd, 'pong');
       probe.ws.close();
-    });
+    }
   },
   { env: { WS_RATE_PER_SECOND: '1000000', WS_RATE_BURST: '1000000' } },
 );
