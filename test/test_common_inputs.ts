@@ -6,6 +6,7 @@ import { BaseConf, extendConfSchema } from '../common/libs/base_conf.js';
 import { BaseView } from '../common/libs/base_view.js';
 import { compileJsonInput } from '../common/libs/input_check.js';
 import { ConfError, loadConf } from '../common/libs/load_conf.js';
+import { parseDbArgs } from '../common/libs/migrate/cli_args.js';
 import { SchemaBoundError } from '../common/libs/number_bounds.js';
 import { mountRoutes } from '../common/libs/router.js';
 import { findTextFault } from '../common/libs/text_rule.js';
@@ -120,6 +121,18 @@ describe('input rules: config integers', () => {
     );
     fs.writeFileSync(file, '{"RUN_PORT": 8.08e3}');
     assert.equal(loadConf(NumbersConf, { configFile: file, envFile: none, env: {} }).RUN_PORT, 8080, 'a JSON number is a number');
+  });
+
+  it('holds the migration CLI integer flags to the same rule', () => {
+    for (const text of ['1e3', '0x10', '+5', '05', '5.0', ' 5', '0', '-1', '2147483648']) {
+      for (const flag of ['--steps', '--lock-timeout']) {
+        assert.throws(() => parseDbArgs(['downgrade', '-t', 'manage_system', `${flag}=${text}`]), {
+          message: `${flag} ${text}: must be a whole number from 1 to 2147483647, in plain decimal digits`,
+        });
+      }
+    }
+    assert.equal(parseDbArgs(['downgrade', '-t', 'manage_system', '--steps', '2']).steps, 2);
+    assert.equal(parseDbArgs(['upgrade', '-t', 'manage_system', '--lock-timeout', '30']).lockTimeoutMs, 30_000);
   });
 
   for (const launcher of ['http_manage_system.ts', 'ws_guidance.ts']) {

@@ -55,6 +55,8 @@ describe('service scaffolder', function () {
       [['--name', 'fresh_one', '--port', '8001'], /--port: 8001 is already the RUN_PORT of manage_system/],
       [['--name', 'fresh_one', '--port', String(busyPort)], /is in use on this machine/],
       [['--name', 'fresh_one', '--port', '80'], /--port: "80" must be a whole number from 1024 to 65535/],
+      [['--name', 'fresh_one', '--port', '0x2455'], /--port: "0x2455" must be a whole number from 1024 to 65535/],
+      [['--name', 'fresh_one', '--port', '9.301e3'], /--port: "9.301e3" must be a whole number from 1024 to 65535/],
       [['--name', 'fresh_one', '--kind', 'grpc', '--port', '9301'], /--kind: must be one of http, ws, server, service/],
     ];
     try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { integerFromText } from '../../common/libs/number_text.js';
 import type { ServicePlan } from './plan.js';
 
 const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -55,7 +56,7 @@ export async function validatePlan(
     if (fs.existsSync(`${root}/${prefix}_${name}.ts`))
       throw new ScaffoldError(`--name: launcher ${prefix}_${name}.ts already exists`);
   }
-  const port = Number(raw.port);
+  const port = integerFromText(raw.port ?? '') ?? Number.NaN;
   if (!Number.isInteger(port) || port < 1024 || port > 65535)
     throw new ScaffoldError(`--port: "${raw.port ?? ''}" must be a whole number from 1024 to 65535`);
   const owner = declaredPorts(root).get(port);

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { INT32_MAX } from '../number_bounds.js';
+import { integerFromText } from '../number_text.js';
 import { MigrateError } from './migrate_error.js';
 
 /** The CLI's commands, aerich's names. */
@@ -109,7 +111,8 @@ function parse(argv: string[]) {
 }
 
 function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new MigrateError(`${flag} ${text}: must be a whole number above 0`, 2);
+  const n = integerFromText(text);
+  if (n === undefined || n < 1 || n > INT32_MAX)
+    throw new MigrateError(`${flag} ${text}: must be a whole number from 1 to ${INT32_MAX}, in plain decimal digits`, 2);
   return n;
 }
