@@ -37,8 +37,8 @@ function validated<T>(validate: Validate, where: string, value: T): T {
  * number fields are read from their text form by the plain-decimal rule before ajv sees
  * them, so ajv's own coercion never turns `1e309`, `0x10` or `" 5"` into a number. Every
  * value and name must pass the text rule; a `date-time` must be an instant the databases
- * hold. Compiled once, at mount; `owner` (e.g.
- * `GET /v1/accounts`) names the route if the schema lacks a numeric bound.
+ * hold. Compiled once, at mount; `owner` (e.g. `GET /v1/accounts`) names the route if the
+ * schema lacks a numeric bound (SchemaBoundError).
  */
 export function compileTextInput(schema: JsonSchema, where: string, owner: string): InputCheck<Record<string, unknown>> {
   assertBoundedNumbers(schema, `${owner} ${where}`);
