@@ -67,7 +67,7 @@ describeGuidance('guidance_ws input rules', (ctx) => {
     ws.close();
   });
 
-  it('refuses U+0000 and lone surrogates anywhere in frame data, storing nothing', async () => {
+  it('refuses U+0000, lone surrogates and 1e400 anywhere in frame data, storing nothing', async () => {
     const ws = await ctx.connect({ token: ctx.operatorToken });
     const room = uniqueRoom('in');
     const cases: [cmd: string, data: string, field: string][] = [
@@ -76,6 +76,7 @@ describeGuidance('guidance_ws input rules', (ctx) => {
       ['send', `{"room":"${room}","body":"x\\u0000"}`, 'data.body'],
       ['send', `{"room":"${room}","body":{"steps":["ok","\\udc00"]}}`, 'data.body.steps.1'],
       ['send', `{"room":"${room}","body":{"a\\u0000":1}}`, 'data.body'],
+      ['send', `{"room":"${room}","body":{"n":[1,1e400]}}`, 'data.body.n.1'],
     ];
     for (const [cmd, data, field] of cases) {
       const reply = await replyTo(ws, `{"cmd":"${cmd}","req":"raw","data":${data}}`);

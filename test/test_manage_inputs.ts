@@ -138,6 +138,12 @@ describeManage('manage_system input rules', (ctx) => {
         headers: { 'content-type': 'application/json' },
       });
       assertRefused(key, 'body.body', 'NUL in a key');
+      const infinite = await ctx.call('POST', `/v1/guidance/rooms/${room}/messages`, {
+        token: ctx.adminToken,
+        raw: '{"body":{"n":-1e400}}',
+        headers: { 'content-type': 'application/json' },
+      });
+      assertRefused(infinite, 'body.body.n', '-1e400 in a free-form body');
       assert.match(key.body.msg, /field names must not contain U\+0000/);
     });
 

@@ -3,6 +3,8 @@
  * must be storable and comparable by every back end exactly as given. SQLite ends an inlined
  * literal at U+0000 (`unrecognized token`) and MySQL/MariaDB drivers turn a lone surrogate
  * into U+FFFD, so both are refused before any query rather than failing or silently changed.
+ * The walk over parsed JSON also refuses a number that overflowed to Infinity (`1e400`):
+ * it would be stored as `null`.
  */
 
 declare global {
@@ -19,6 +21,8 @@ export function textFault(text: string): string | undefined {
   return undefined;
 }
 
+const NOT_FINITE = 'must be a finite number (it overflows to Infinity)';
+
 /** Where a parsed JSON value breaks the rule. */
 export interface TextFault {
   /** Dotted path from the root name, e.g. `body.items.0.name`. */
@@ -27,7 +31,7 @@ export interface TextFault {
 }
 
 /**
- * The first string or object key inside a parsed JSON value that breaks the rule, or
+ * The first string, object key or number inside a parsed JSON value that breaks the rule, or
  * undefined. Iterative (JSON.parse accepts nesting far deeper than the call stack), and
  * builds field paths only for a value that has a fault, so the common case builds none.
  */
@@ -41,6 +45,8 @@ function hasFault(value: unknown): boolean {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (textFault(v)) return true;
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return true;
     } else if (Array.isArray(v)) {
       for (const item of v) stack.push(item);
     } else if (v !== null && typeof v === 'object') {
@@ -60,6 +66,8 @@ function locate(value: unknown, root: string): TextFault | undefined {
     if (typeof v === 'string') {
       const problem = textFault(v);
       if (problem) return { field, problem };
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { field, problem: NOT_FINITE };
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${field}.${i}`]);
     } else if (v !== null && typeof v === 'object') {
