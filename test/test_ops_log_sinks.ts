@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { type LineTarget, LogSink } from '../common/libs/log_sink.js';
 import { tempDir } from './helper/backends.js';
 import { type Call, client } from './helper/http_client.js';
 import { readLogs, waitForLog } from './helper/log_files.js';
@@ -46,6 +47,76 @@ async function servedAndLogged(call: Call, logDir: string, service: string): Pro
   assert.equal(res.status, 404);
   await waitForLog(logDir, service, 'access', `[${res.headers.get('x-request-id')}]`);
 }
+
+/** A target that answers on a later turn, like an asynchronous, batching one would. */
+class FlakyTarget implements LineTarget {
+  readonly label = 'flaky.log';
+  readonly lines: string[] = [];
+  /** The error code every write and reopen fails with, while set. */
+  failing: string | undefined;
+
+  write(line: string, done: (err?: Error | null) => void): void {
+    const code = this.failing;
+    setImmediate(() => {
+      if (!code) this.lines.push(line);
+      done(code ? Object.assign(new Error(`fake ${code}`), { code }) : null);
+    });
+  }
+
+  reopen(): void {
+    if (this.failing) throw Object.assign(new Error(`fake ${this.failing}`), { code: this.failing });
+  }
+
+  close(): void {}
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('LogSink (in-process)', () => {
+  it('counts every line an asynchronous target lost, says so once, and writes the count when it works again', async () => {
+    const notices: string[] = [];
+    const target = new FlakyTarget();
+    const sink = new LogSink(target, { retryMs: 60_000, notice: (line) => notices.push(line) });
+    sink.write('before');
+    await turn();
+    target.failing = 'EIO';
+    const inFlight = someCount(); // reach the target before its first failure is known
+    for (let i = 0; i < inFlight; i++) sink.write(`lost ${i}`);
+    await turn();
+    const later = someCount(); // dropped by the sink itself
+    for (let i = 0; i < later; i++) sink.write(`dropped ${i}`);
+    sink.reopen(); // still failing: quietly stays failed
+    target.failing = undefined;
+    await turn();
+    assert.equal(notices.length, 1, notices.join('\n'));
+    assert.match(notices[0], /log sink flaky\.log failed \(EIO\): fake EIO/);
+
+    sink.reopen();
+    sink.write('after');
+    await turn();
+    assert.equal(target.lines.length, 3, target.lines.join('\n'));
+    assert.equal(target.lines[0], 'before');
+    assert.match(
+      target.lines[1],
+      new RegExp(`log sink flaky\\.log recovered; ${inFlight + later} lines dropped while it failed$`),
+    );
+    assert.equal(target.lines[2], 'after');
+    sink.close();
+  });
+
+  it('retries on its own every retryMs', async () => {
+    const target = new FlakyTarget();
+    const sink = new LogSink(target, { retryMs: 20, notice: () => {} });
+    target.failing = 'ENOSPC';
+    const count = someCount();
+    for (let i = 0; i < count; i++) sink.write(`line ${i}`);
+    await new Promise((r) => setTimeout(r, 50)); // failed retries in between
+    target.failing = undefined;
+    await waitUntilLogged(() => target.lines.length > 0);
+    assert.match(target.lines[0], new RegExp(`recovered; ${count} lines dropped`));
+    sink.close();
+  });
+});
 
 for (const launcher of LAUNCHERS) {
   const { service } = launcher;

@@ -37,6 +37,7 @@ const codeOf = (err: Error) => (err as NodeJS.ErrnoException).code ?? err.name;
  */
 export class LogSink {
   private broken = false;
+  private closed = false;
   private probing = false;
   private dropped = 0;
   /** Set from the first failure until a recovery line is written: one notice per episode. */
@@ -53,8 +54,9 @@ export class LogSink {
     this.notice = opts.notice ?? noticeOnStderr;
   }
 
-  /** Writes a line, or drops and counts it while the target is failed. */
+  /** Writes a line, or drops and counts it while the target is failed; after `close()`, drops it. */
   write(line: string): void {
+    if (this.closed) return;
     if (this.broken) {
       this.dropped++;
       return;
@@ -64,6 +66,7 @@ export class LogSink {
 
   /** Reopens the target (logrotate moved the file); a failed sink tries to recover now. */
   reopen(): void {
+    if (this.closed) return;
     if (this.broken) {
       this.recover();
       return;
@@ -76,6 +79,7 @@ export class LogSink {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.retry);
     this.retry = undefined;
     this.target.close();
