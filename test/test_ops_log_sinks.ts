@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type LineTarget, LogSink } from '../common/libs/log_sink.js';
 import { tempDir } from './helper/backends.js';
 import { type Call, client } from './helper/http_client.js';
 import { readLogs, waitForLog } from './helper/log_files.js';
+import { freePort } from './helper/ports.js';
 import { type ServiceProcess, startService } from './helper/service_process.js';
 
 /** Logging is the same code under every back end: the embedded default is enough here. */
@@ -218,7 +220,7 @@ for (const launcher of LAUNCHERS) {
     });
   });
 
-  describe(`${service}: a closed stdout or stderr never takes the service down`, function () {
+  describe(`${service}: a failing stdout or stderr never takes the service down`, function () {
     this.timeout(90_000);
     const dir = tempDir('log-std');
     const logDir = path.join(dir, 'logs');
@@ -263,6 +265,44 @@ for (const launcher of LAUNCHERS) {
       await serve(call, count, 'closed-after');
       await servedAndLogged(call, logs, service);
       assert.equal(svc.proc.exitCode, null);
+    });
+
+    it('keeps serving with stdout redirected to a full disk (ENOSPC), says so once, and still writes its files', async () => {
+      const port = await freePort();
+      const logs = path.join(logDir, 'full');
+      const full = fs.openSync('/dev/full', 'w');
+      const proc = spawn(process.execPath, ['--import', 'tsx', launcher.file], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          RUN_PORT: String(port),
+          LOG_STDOUT: 'true',
+          LOG_DIR: logs,
+          DB_URL: `sqlite:${dir}/data-full.sqlite`,
+          REDIS_URL: '',
+          ...launcher.env,
+        },
+        stdio: ['ignore', full, 'pipe'],
+      });
+      fs.closeSync(full);
+      let stderr = '';
+      proc.stderr?.on('data', (d) => (stderr += d));
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      try {
+        const call = client(`http://127.0.0.1:${port}`);
+        // "listening on" goes to stdout, which is /dev/full: wait for the info file instead
+        await waitForLog(logs, service, 'info', 'listening on', 60_000);
+        const count = someCount();
+        await serve(call, count, 'fullout');
+        await waitUntilLogged(() => stderr.includes('log sink stdout failed (ENOSPC)'));
+        await serve(call, count, 'fullout-after');
+        assert.equal(occurrences(stderr, 'log sink stdout failed'), 1, stderr);
+        assert.equal(occurrences(readLogs(logs, service, 'access'), '/no-such-page/fullout'), 2 * count);
+        assert.equal(proc.exitCode, null, stderr);
+      } finally {
+        proc.kill('SIGTERM');
+        await exited;
+      }
     });
   });
 }
