@@ -125,15 +125,18 @@ for (const launcher of LAUNCHERS) {
 
   describe(`${service}: a failing log file never takes the service down`, function () {
     this.timeout(90_000);
-    const dir = tempDir('log-sinks');
-    const logDir = path.join(dir, 'logs');
-    const serviceDir = path.join(logDir, service);
+    let dir: string;
+    let logDir: string;
+    let serviceDir: string;
     const logFile = (kind: string) => path.join(serviceDir, `${kind}-${today()}.log`);
     const failedNotice = (kind: string, code: string) => `log sink ${kind}-${today()}.log failed (${code})`;
     let svc: ServiceProcess;
     let call: Call;
 
     before(async () => {
+      dir = tempDir('log-sinks');
+      logDir = path.join(dir, 'logs');
+      serviceDir = path.join(logDir, service);
       // /dev/full fails every write with ENOSPC: a full disk, without mounting anything
       fs.mkdirSync(serviceDir, { recursive: true });
       for (const kind of ['info', 'failed', 'access']) fs.symlinkSync('/dev/full', logFile(kind));
@@ -222,8 +225,8 @@ for (const launcher of LAUNCHERS) {
 
   describe(`${service}: a failing stdout or stderr never takes the service down`, function () {
     this.timeout(90_000);
-    const dir = tempDir('log-std');
-    const logDir = path.join(dir, 'logs');
+    let dir: string;
+    let logDir: string;
     const services: ServiceProcess[] = [];
     const start = async () => {
       const svc = await startService(launcher.file, {
@@ -235,6 +238,10 @@ for (const launcher of LAUNCHERS) {
       services.push(svc);
       return { svc, call: client(svc.url), logs: path.join(logDir, String(services.length - 1)) };
     };
+    before(() => {
+      dir = tempDir('log-std');
+      logDir = path.join(dir, 'logs');
+    });
     after(async () => {
       for (const svc of services) await svc.stop();
       fs.rmSync(dir, { recursive: true, force: true });
