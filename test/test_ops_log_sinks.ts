@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DailyFileTarget } from '../common/libs/log_file_target.js';
 import { type LineTarget, LogSink } from '../common/libs/log_sink.js';
 import { tempDir } from './helper/backends.js';
 import { type Call, client } from './helper/http_client.js';
@@ -117,6 +118,38 @@ describe('LogSink (in-process)', () => {
     await waitUntilLogged(() => target.lines.length > 0);
     assert.match(target.lines[0], new RegExp(`recovered; ${count} lines dropped`));
     sink.close();
+  });
+});
+
+describe('DailyFileTarget (in-process)', () => {
+  it("writes to the day's file and, when it opens it, deletes the files of days older than keepDays", async () => {
+    const dir = tempDir('log-keep');
+    const keepDays = 2 + Math.floor(Math.random() * 10);
+    const t = new Date();
+    const dayAgo = (n: number) => {
+      const d = new Date(t.getFullYear(), t.getMonth(), t.getDate() - n);
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    };
+    const kept = [
+      `access-${dayAgo(1)}.log`,
+      `access-${dayAgo(keepDays)}.log`,
+      `info-${dayAgo(keepDays + 5)}.log`,
+      'access-notes.log',
+    ];
+    const deleted = [`access-${dayAgo(keepDays + 1)}.log`, `access-${dayAgo(keepDays + 30)}.log`];
+    for (const file of [...kept, ...deleted]) fs.writeFileSync(path.join(dir, file), 'old\n');
+    const target = new DailyFileTarget({ dir, name: 'access', keepDays });
+    const errors: unknown[] = [];
+    target.write('first line', (err) => errors.push(err));
+    target.close();
+    try {
+      assert.deepEqual(errors, [undefined]);
+      assert.equal(fs.readFileSync(path.join(dir, `access-${today()}.log`), 'utf8'), 'first line\n');
+      for (const file of kept) assert.ok(fs.existsSync(path.join(dir, file)), `${file} kept`);
+      for (const file of deleted) assert.ok(!fs.existsSync(path.join(dir, file)), `${file} deleted`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
