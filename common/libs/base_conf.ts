@@ -40,6 +40,11 @@ export class BaseConf {
   DB_AUTO_MIGRATE = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
+  /**
+   * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; empty: the
+   * socket's peer is the client, and the header is ignored.
+   */
+  TRUSTED_PROXIES: string[] = [];
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT = 1024 * 1024;
   /** How long a graceful stop waits for in-flight work, in milliseconds. */
@@ -100,6 +105,7 @@ export class BaseConf {
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
       DB_AUTO_MIGRATE: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
+      TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
