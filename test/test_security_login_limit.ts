@@ -83,6 +83,16 @@ for (const name of BACKEND_NAMES) {
       assert.equal(right.status, 429);
     });
 
+    it('counts parallel attempts when they start: exactly the limit get through', async () => {
+      const calls = proxied.map((svc) => client(svc.url));
+      const burst = LIMIT + 10;
+      const answers = await Promise.all(
+        Array.from({ length: burst }, (_, n) => stuff(calls[n % calls.length]!, '203.0.113.99', n, 'par')),
+      );
+      const statuses = answers.map((res) => res.status).sort();
+      assert.deepEqual(statuses, [...Array(LIMIT).fill(401), ...Array(burst - LIMIT).fill(429)]);
+    });
+
     it('leaves another address unaffected, takes the right-most untrusted hop, and does not count successes', async () => {
       const call = client(proxied[0]!.url);
       // 203.0.113.7 (spent) is a hop the client wrote itself; 10.1.2.3 is a trusted proxy.
