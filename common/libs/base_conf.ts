@@ -1,3 +1,7 @@
+const V4 = '((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/(3[0-2]|[12]?[0-9]))?';
+/** IPv4 strictly; IPv6 by its characters (`trustProxies` refuses the rest at start). */
+const PROXY_PATTERN = `^(${V4}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$`;
+
 /** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
 export interface ConfSchema {
   type: 'object';
@@ -105,7 +109,7 @@ export class BaseConf {
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
       DB_AUTO_MIGRATE: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
-      TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' } },
+      TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
