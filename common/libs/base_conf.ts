@@ -1,3 +1,7 @@
+const V4 = '((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/(3[0-2]|[12]?[0-9]))?';
+/** IPv4 strictly; IPv6 by its characters (`trustProxies` refuses the rest at start). */
+const PROXY_PATTERN = `^(${V4}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$`;
+
 /** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
 export interface ConfSchema {
   type: 'object';
@@ -40,6 +44,11 @@ export class BaseConf {
   DB_AUTO_MIGRATE = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
+  /**
+   * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; empty: the
+   * socket's peer is the client, and the header is ignored.
+   */
+  TRUSTED_PROXIES: string[] = [];
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT = 1024 * 1024;
   /** How long a graceful stop waits for in-flight work, in milliseconds. */
@@ -100,6 +109,7 @@ export class BaseConf {
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
       DB_AUTO_MIGRATE: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
+      TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },

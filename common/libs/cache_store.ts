@@ -9,6 +9,13 @@ export interface CacheStore {
   /** Deletes `key` only while it still holds `value` (releasing a lease). */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
   del(...keys: string[]): Promise<void>;
+  /**
+   * Adds 1 to the counter `key` (INCR); the hit that creates it starts a fixed window of
+   * `windowMs`, at whose end it expires. Returns the new count and the ms left in the window.
+   */
+  incrWindow(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** Takes 1 back from the counter `key` while it exists; never creates it. */
+  decrIfPresent(key: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { answerJson } from './answer.js';
 import type { BaseConf } from './base_conf.js';
 import { bodyLimit } from './body_limit.js';
 import { pingCaches } from './cache_registry.js';
+import { trustProxies } from './client_address.js';
 import { pingDbs } from './db_registry.js';
 import type { MultLogger } from './mult_logger.js';
 import { notFound, onError } from './on_error.js';
@@ -44,6 +45,7 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
   const app = new Hono();
+  trustProxies(conf.TRUSTED_PROXIES);
   app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP, isDraining: opts.isDraining }));
   app.use(secureHeaders());
   if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));

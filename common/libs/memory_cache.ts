@@ -31,6 +31,19 @@ export class MemoryCache implements CacheStore {
     return true;
   }
 
+  async incrWindow(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    const now = Date.now();
+    const slot = this.live(key) ?? { value: '0', expiresAt: now + windowMs };
+    slot.value = String(Number(slot.value) + 1);
+    this.slots.set(key, slot);
+    return { count: Number(slot.value), resetMs: slot.expiresAt - now };
+  }
+
+  async decrIfPresent(key: string): Promise<void> {
+    const slot = this.live(key);
+    if (slot) slot.value = String(Number(slot.value) - 1);
+  }
+
   async del(...keys: string[]): Promise<void> {
     for (const key of keys) this.slots.delete(key);
   }

@@ -8,6 +8,11 @@ export interface RedisCacheOptions {
 }
 
 const RELEASE_IF_EQUALS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+// INCR, and an expiry on the key if it has none (the hit that created it, or one whose
+// PEXPIRE was lost): the window is fixed from the first hit, later hits never extend it.
+const INCR_WINDOW =
+  "local n = redis.call('incr', KEYS[1]) local t = redis.call('pttl', KEYS[1]) if t < 0 then redis.call('pexpire', KEYS[1], ARGV[1]) t = tonumber(ARGV[1]) end return {n, t}";
+const DECR_IF_PRESENT = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) else return 0 end";
 
 /**
  * Redis through a node-redis client pool. Commands fail fast while Redis is unreachable
@@ -52,6 +57,18 @@ export class RedisCache implements CacheStore {
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
     return (await this.pool.eval(RELEASE_IF_EQUALS, { keys: [key], arguments: [value] })) === 1;
+  }
+
+  async incrWindow(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    const [count, resetMs] = (await this.pool.eval(INCR_WINDOW, { keys: [key], arguments: [String(windowMs)] })) as [
+      number,
+      number,
+    ];
+    return { count, resetMs };
+  }
+
+  async decrIfPresent(key: string): Promise<void> {
+    await this.pool.eval(DECR_IF_PRESENT, { keys: [key], arguments: [] });
   }
 
   async del(...keys: string[]): Promise<void> {

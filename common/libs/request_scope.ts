@@ -1,5 +1,5 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
+import { clientAddress } from './client_address.js';
 import { incomingHeader } from './incoming_header.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
@@ -24,11 +24,7 @@ export interface RequestScopeOptions {
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function clientIp(c: Parameters<MiddlewareHandler>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? '';
-  } catch {
-    return '';
-  }
+  return clientAddress(c);
 }
 
 /**
