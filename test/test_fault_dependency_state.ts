@@ -205,11 +205,15 @@ describeGuidance(
       const redis = ctx.backend.redis!;
       const name = `redis 127.0.0.1:${redis.port}`;
       await redis.kill();
-      for (const service of ['manage_system', 'guidance_ws'])
-        await waitForLog(ctx.logDir, service, 'info', `${name} down:`, 10_000);
-      // Still serving meanwhile: sessions come from the database.
-      assert.equal((await ctx.call('GET', '/v1/auth/me', { token: ctx.adminToken })).status, 200);
-      await redis.start();
+      try {
+        for (const service of ['manage_system', 'guidance_ws']) {
+          await waitForLog(ctx.logDir, service, 'info', `${name} down:`, 10_000);
+        }
+        // Still serving meanwhile: sessions come from the database.
+        assert.equal((await ctx.call('GET', '/v1/auth/me', { token: ctx.adminToken })).status, 200);
+      } finally {
+        await redis.start();
+      }
       for (const service of ['manage_system', 'guidance_ws']) {
         await assertOneOutage(ctx.logDir, service, name, /down: .+/);
       }
