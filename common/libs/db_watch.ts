@@ -26,7 +26,7 @@ export function watchDb(name: string, sequelize: Sequelize, opts: DbWatchOptions
     const failure = dependencyFailure(err);
     if (failure?.kind === 'schema') warnThrottled('schema-missing', `database schema is behind the code: ${failure.cause}`);
     if (failure?.dependency !== 'database' || failure.kind === 'schema' || state.isDown) return;
-    state.memberDown(name, `${failure.msg.replace(/, try again shortly$/, '')} (${failure.cause})`);
+    state.memberDown(name, `${failure.what} (${failure.cause})`);
     probe = setInterval(checkBack, probeMs);
     probe.unref();
   };

@@ -32,7 +32,9 @@ export interface DependencyFailure {
   dependency: 'database' | 'redis';
   /** `unreachable`, `busy` (pool exhausted, too many connections) or `schema` (tables missing). */
   kind: 'unreachable' | 'busy' | 'schema';
-  /** What the client is told, e.g. `database busy, try again shortly`. */
+  /** The outage in a few words, for logs: `database busy`. */
+  what: string;
+  /** What a client is told: `database busy, try again shortly`. */
   msg: string;
   /** The driver's own words, for the log. */
   cause: string;
@@ -44,6 +46,16 @@ function driverCode(err: BaseError): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+function failure(
+  dependency: DependencyFailure['dependency'],
+  kind: DependencyFailure['kind'],
+  what: string,
+  cause: string,
+): DependencyFailure {
+  const msg = kind === 'schema' ? what : `${what}, try again shortly`;
+  return { dependency, kind, what, msg, cause };
+}
+
 function causeOf(err: Error): string {
   const parent = (err as { parent?: Error }).parent;
   return parent?.message || err.message || err.name;
@@ -53,20 +65,19 @@ function databaseFailure(err: unknown): DependencyFailure | undefined {
   if (!(err instanceof BaseError)) return undefined;
   const code = driverCode(err);
   if (err instanceof ConnectionAcquireTimeoutError || (code && BUSY_CODES.has(code))) {
-    return { dependency: 'database', kind: 'busy', msg: 'database busy, try again shortly', cause: causeOf(err) };
+    return failure('database', 'busy', 'database busy', causeOf(err));
   }
   if (err instanceof ConnectionError || (code && UNREACHABLE_CODES.has(code))) {
-    return {
-      dependency: 'database',
-      kind: 'unreachable',
-      msg: 'database is unreachable, try again shortly',
-      cause: causeOf(err),
-    };
+    return failure('database', 'unreachable', 'database is unreachable', causeOf(err));
   }
   const parent = (err as { parent?: { message?: string } }).parent;
   if (code === 'ER_NO_SUCH_TABLE' || /no such table/i.test(parent?.message ?? '')) {
-    const msg = 'database tables are missing: apply the migrations (npm run db -- upgrade)';
-    return { dependency: 'database', kind: 'schema', msg, cause: causeOf(err) };
+    return failure(
+      'database',
+      'schema',
+      'database tables are missing: apply the migrations (npm run db -- upgrade)',
+      causeOf(err),
+    );
   }
   return undefined;
 }
@@ -79,7 +90,7 @@ function redisFailure(err: unknown): DependencyFailure | undefined {
     err instanceof ConnectionTimeoutError ||
     err instanceof RedisTimeoutError;
   if (!down) return undefined;
-  return { dependency: 'redis', kind: 'unreachable', msg: 'redis is unreachable, try again shortly', cause: err.message };
+  return failure('redis', 'unreachable', 'redis is unreachable', err.message);
 }
 
 /**

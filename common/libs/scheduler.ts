@@ -43,12 +43,12 @@ export async function runJobOnce(job: ScriptJob, log: MultLogger, scheduledAt?: 
     } catch (err) {
       // An outage is not the script's bug: say which dependency, without a stack trace.
       const down = dependencyFailure(err);
-      if (down) log.failed(`script ${job.name} failed: ${down.msg} (${down.cause})`);
+      if (down) log.failed(`script ${job.name} failed: ${down.what} (${down.cause})`);
       else log.failed(`script ${job.name} failed`, err as Error);
       void serviceNotifier()?.notify({
         kind: 'script_failed',
         title: `script ${job.name} failed`,
-        text: `run ${runId}: ${down ? down.msg : ((err as Error)?.message ?? String(err))}`,
+        text: `run ${runId}: ${down ? down.what : ((err as Error)?.message ?? String(err))}`,
       });
       return false;
     }

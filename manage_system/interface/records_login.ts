@@ -93,7 +93,7 @@ export class LoginRecordExportView extends ManageView {
           if (cancelled) return;
           // The status line is out: an outage can only cut the file short, and the state line says why.
           const down = dependencyFailure(err);
-          if (down) log.warn(`login record export cut short: ${down.msg}`);
+          if (down) log.warn(`login record export cut short: ${down.what}`);
           else log.failed('login record export failed', err as Error);
           controller.error(err);
         }
