@@ -28,6 +28,10 @@ export class BaseConf {
   LOG_STDOUT = true;
   /** Named database URLs (`mysql://...` or `sqlite:path`); `default` is required. */
   DB: Record<string, string> = { default: '' };
+  /** Most connections each MySQL/MariaDB database keeps open in this process. */
+  DB_POOL_MAX = 10;
+  /** How long a query waits for a free pooled connection before answering 503 "database busy", in milliseconds. */
+  DB_POOL_ACQUIRE_MS = 5000;
   /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
   REDIS: Record<string, string> = { default: '' };
   /**
@@ -99,6 +103,8 @@ export class BaseConf {
         properties: { default: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' } },
         additionalProperties: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
       },
+      DB_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000 },
+      DB_POOL_ACQUIRE_MS: { type: 'integer', minimum: 10 },
       REDIS: {
         type: 'object',
         required: ['default'],

@@ -1,5 +1,6 @@
 import { createClientPool } from 'redis';
 import type { CacheStore } from './cache_store.js';
+import { watchRedisPool } from './redis_watch.js';
 
 export interface RedisCacheOptions {
   /** Per-command timeout: a stalled Redis must not stall a request. */
@@ -21,6 +22,7 @@ const DECR_IF_PRESENT = "if redis.call('exists', KEYS[1]) == 1 then return redis
 export class RedisCache implements CacheStore {
   readonly kind = 'redis' as const;
   private readonly pool;
+  private readonly unwatch: () => void;
 
   constructor(url: string, opts: RedisCacheOptions = {}) {
     this.pool = createClientPool(
@@ -32,8 +34,9 @@ export class RedisCache implements CacheStore {
       },
       { minimum: 1, maximum: opts.maxClients ?? 8, acquireTimeout: opts.commandTimeoutMs ?? 1000 },
     );
-    // Reconnection is automatic; errors surface on the commands that hit them.
-    this.pool.on('error', () => {});
+    // Reconnection is automatic; errors surface on the commands that hit them, and the
+    // server's state (down, back) is logged once per change.
+    this.unwatch = watchRedisPool(this.pool, () => this.pool.ping(), url, 'cache');
   }
 
   async connect(): Promise<this> {
@@ -80,6 +83,7 @@ export class RedisCache implements CacheStore {
   }
 
   async close(): Promise<void> {
+    this.unwatch();
     await this.pool.close();
   }
 }

@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { csvLine } from '../../common/func/csv.js';
 import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
+import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { LoginResult } from '../db_model/enums.js';
 import { RecordsLogin } from '../db_model/records_login.js';
@@ -70,6 +71,8 @@ export class LoginRecordExportView extends ManageView {
     const log = this.log;
     let beforeId: number | undefined;
     let started = false;
+    // Set when the client closes the download: the batch in flight then has nowhere to go.
+    let cancelled = false;
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -87,9 +90,16 @@ export class LoginRecordExportView extends ManageView {
           if (rows.length < BATCH) controller.close();
           else beforeId = rows[rows.length - 1]?.id;
         } catch (err) {
-          log.failed('login record export failed', err as Error);
+          if (cancelled) return;
+          // The status line is out: an outage can only cut the file short, and the state line says why.
+          const down = dependencyFailure(err);
+          if (down) log.warn(`login record export cut short: ${down.what}`);
+          else log.failed('login record export failed', err as Error);
           controller.error(err);
         }
+      },
+      cancel() {
+        cancelled = true;
       },
     });
     return this.c.body(body, 200, {
