@@ -62,7 +62,8 @@ export class GuidanceMessage extends Model<InferAttributes<GuidanceMessage>, Inf
 export function init(sequelize: Sequelize): void {
   GuidanceMessage.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       room: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       seq: { type: DataTypes.INTEGER, allowNull: false },
       body: { type: DataTypes.TEXT, allowNull: false },

@@ -34,7 +34,8 @@ export class LoginSession extends Model<InferAttributes<LoginSession>, InferCrea
 export function init(sequelize: Sequelize): void {
   LoginSession.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       token_hash: identifier({ type: DataTypes.CHAR(64), allowNull: false, unique: true }),
       account_id: { type: DataTypes.INTEGER, allowNull: false },
       username: identifier({ type: DataTypes.STRING(64), allowNull: false }),

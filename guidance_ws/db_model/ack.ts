@@ -47,7 +47,8 @@ export class Ack extends Model<InferAttributes<Ack>, InferCreationAttributes<Ack
 export function init(sequelize: Sequelize): void {
   Ack.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       account_id: { type: DataTypes.INTEGER, allowNull: false },
       room: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       seq: { type: DataTypes.INTEGER, allowNull: false },

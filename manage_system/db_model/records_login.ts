@@ -37,7 +37,8 @@ export class RecordsLogin extends Model<InferAttributes<RecordsLogin>, InferCrea
 export function init(sequelize: Sequelize): void {
   RecordsLogin.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       account_id: { type: DataTypes.INTEGER, allowNull: true },
       username: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },

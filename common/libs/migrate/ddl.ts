@@ -48,7 +48,7 @@ export async function applyOp(op: Op, env: DdlEnv, raw?: RawStep): Promise<void>
     case 'removeColumn':
       return sqlite ? sqliteDropColumn(env, op.table, op.column) : qi.removeColumn(op.table, op.column, t);
     case 'changeColumn':
-      if (sqlite) return onlyCollation(op.from, op.to) ? undefined : sqliteChangeColumn(env, op.table, op.column, op.to);
+      if (sqlite) return sameOnSqlite(op.from, op.to) ? undefined : sqliteChangeColumn(env, op.table, op.column, op.to);
       return void (await qi.changeColumn(op.table, op.column, await columnAttr(op.to, env, { forChange: true }), t));
     case 'renameColumn': {
       // RENAME COLUMN (SQLite 3.25+, MySQL 8, MariaDB 10.5.2+) keeps the type, default and indexes.
@@ -82,9 +82,15 @@ async function tableOptions(o: { charset?: string; collate?: string }, env: DdlE
   };
 }
 
-/** SQLite compares text byte for byte whatever the collation asked of MySQL: such a change is nothing to do there. */
-function onlyCollation(from: ColumnSpec, to: ColumnSpec): boolean {
-  const { collate: _a, ...a } = from;
-  const { collate: _b, ...b } = to;
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Changes that mean nothing to SQLite, so its table rebuild is spared: a collation (it
+ * compares text byte for byte anyway) and INTEGER <-> BIGINT of an AUTOINCREMENT key (its
+ * INTEGER PRIMARY KEY is 64-bit already).
+ */
+function sameOnSqlite(from: ColumnSpec, to: ColumnSpec): boolean {
+  const norm = ({ collate: _c, ...spec }: ColumnSpec) => {
+    const key = spec.primaryKey && spec.autoIncrement && /^(INTEGER|BIGINT)$/.test(spec.type);
+    return JSON.stringify(Object.entries(key ? { ...spec, type: 'INTEGER' } : spec).sort());
+  };
+  return norm(from) === norm(to);
 }
