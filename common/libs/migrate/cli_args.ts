@@ -27,6 +27,7 @@ export interface DbArgs {
 
 /** `--help` text: every command and option, and the exit codes. */
 export const USAGE = `usage: npm run db -- <command> -t <service> [options]
+       npm run db -- upgrade|history|heads [options]     (no -t: every service in migrations/)
 
   init               create migrations/<service>/ and record where models and connection come from
   init-db            write the first migration from the models and apply it to an empty database
