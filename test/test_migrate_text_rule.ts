@@ -25,6 +25,15 @@ describeGuidance('identifiers mean the same on SQLite and MySQL', (ctx) => {
       seqs.push(res.body.data.seq);
     }
     assert.deepEqual(seqs, [1, 1, 1]);
+    // Accented and trailing-space spellings are refused by the room pattern, on both back ends alike.
+    for (const room of [`${base}Ro%C3%B3m`, `${base}Room%20`]) {
+      const res = await ctx.call('POST', `/v1/guidance/rooms/${room}/messages`, {
+        token: ctx.operatorToken,
+        body: { body: 'x' },
+      });
+      assert.equal(res.status, 422, `${room}: ${res.text}`);
+      assert.match(res.body.msg, /room/);
+    }
   });
 
   it('usernames: only lower-case ASCII is created; login folds case but not accents or trailing spaces', async () => {
