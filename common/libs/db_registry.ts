@@ -48,7 +48,8 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
     dialect: 'mysql',
     timezone: '+00:00',
     pool: { max: 10, min: 0, acquire: 5000, idle: 10_000, ...extra.pool },
-    dialectOptions: { connectTimeout: 5000 },
+    // BIGINT ids come back as JS numbers (exact up to 2^53 - 1), as SQLite's do; Sequelize's default, made explicit.
+    dialectOptions: { connectTimeout: 5000, supportBigNumbers: true, bigNumberStrings: false },
   });
 }
 

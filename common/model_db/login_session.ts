@@ -7,6 +7,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from './table_name.js';
+import { identifier } from './text_rule.js';
 
 export const LOGIN_SESSION_TABLE = tableName('sys', 'session');
 /** The service whose migrations create this table; others list the module in READ_MODELS. */
@@ -33,11 +34,12 @@ export class LoginSession extends Model<InferAttributes<LoginSession>, InferCrea
 export function init(sequelize: Sequelize): void {
   LoginSession.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
-      token_hash: { type: DataTypes.CHAR(64), allowNull: false, unique: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
+      token_hash: identifier({ type: DataTypes.CHAR(64), allowNull: false, unique: true }),
       account_id: { type: DataTypes.INTEGER, allowNull: false },
-      username: { type: DataTypes.STRING(64), allowNull: false },
-      role: { type: DataTypes.STRING(16), allowNull: false },
+      username: identifier({ type: DataTypes.STRING(64), allowNull: false }),
+      role: identifier({ type: DataTypes.STRING(16), allowNull: false }),
       ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },
       user_agent: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
       expires_at: { type: DataTypes.DATE, allowNull: false },
