@@ -6,7 +6,11 @@ interface ConnState {
   busy: number;
   /** `performance.now()` when the last response finished (or the socket was accepted). */
   idleSince: number;
-  /** `socket.bytesRead` at `idleSince`: more bytes since means a next request has begun. */
+  /**
+   * `socket.bytesRead` at `idleSince`: more bytes since means a next request has begun, or the
+   * socket was upgraded to a WebSocket (no response ends there), which is never HTTP-idle again.
+   * No 'upgrade' listener here: one more makes @hono/node-server leave failed handshakes unanswered.
+   */
   bytesAtIdle: number;
 }
 
@@ -35,11 +39,6 @@ export class ConnectionTracker {
         state.idleSince = performance.now();
         state.bytesAtIdle = req.socket.bytesRead;
       });
-    });
-    // an upgraded socket belongs to its WebSocket now: never idle for HTTP
-    server.on('upgrade', (req: IncomingMessage) => {
-      const state = this.conns.get(req.socket);
-      if (state) state.busy++;
     });
   }
 
