@@ -57,6 +57,13 @@ export class BaseConf {
   BODY_LIMIT = 1024 * 1024;
   /** How long a graceful stop waits for in-flight work, in milliseconds. */
   DRAIN_TIMEOUT_MS = 10_000;
+  /**
+   * With RUN_WORKER > 1: more than this many worker deaths within WORKER_START_LIMIT_INTERVAL_SECONDS
+   * is a crash loop; the primary then stops and exits 75 for the service manager (the words of
+   * systemd's StartLimitBurst / StartLimitIntervalSec).
+   */
+  WORKER_START_LIMIT_BURST = 5;
+  WORKER_START_LIMIT_INTERVAL_SECONDS = 60;
   /** Paths left out of the access log (probes would drown it). */
   ACCESS_LOG_SKIP: string[] = ['/health', '/ready'];
   /** Webhook that receives failure notices (a failed script, a burst of 500s); empty turns them off. */
@@ -118,6 +125,8 @@ export class BaseConf {
       TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+      WORKER_START_LIMIT_BURST: { type: 'integer', minimum: 0 },
+      WORKER_START_LIMIT_INTERVAL_SECONDS: { type: 'integer', minimum: 1 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
       NOTIFY_WEBHOOK_URL: { type: 'string', pattern: '^(|https?://.+)$' },
       NOTIFY_FORMAT: { enum: ['json', 'wecom', 'wecom_text'] },

@@ -19,7 +19,7 @@ export interface HttpAppOptions {
   log: MultLogger;
   routes: readonly Route[];
   openapi?: Omit<OpenApiInfo, 'version'>;
-  /** True while the server drains: answers then carry `Connection: close`. */
+  /** True while the server drains: answers then carry `Connection: close` and `/ready` answers 503. */
   isDraining?: () => boolean;
 }
 
@@ -54,8 +54,9 @@ export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: Mount
   app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
   app.get('/ready', async (c) => {
     const [db, cache] = await Promise.all([probe(pingDbs, 2000), probe(pingCaches, 2000)]);
-    const ready = db === 'ok' && cache === 'ok';
-    const data = { status: ready ? 'ready' : 'degraded', db, cache };
+    const draining = opts.isDraining?.() ?? false;
+    const ready = db === 'ok' && cache === 'ok' && !draining;
+    const data = { status: draining ? 'draining' : ready ? 'ready' : 'degraded', db, cache };
     return ready ? answerJson(c, data) : answerJson(c, data, { sta: StaCode.UNAVAILABLE });
   });
 
