@@ -18,6 +18,10 @@ const DISABLE_ROUNDS = 40;
 const STAGGER_MS = 16;
 /** Rounds of the transitions that cost a password hash each (scrypt is slow on purpose). */
 const STORM_ROUNDS = 12;
+/** Sessions of one account refreshing during its role changes. */
+const ROLE_CHAINS = 4;
+/** Parallel refreshes a step while an account is deleted. */
+const DELETE_STORM_WIDTH = 4;
 
 interface SessionRow {
   token_hash: string;
@@ -100,20 +104,22 @@ function racer(r: Racer) {
         return res;
       }),
     /**
-     * Refreshes `token`, then each new token, back to back until `transition` answers: a refresh
-     * is in flight whenever the transition commits. Returns every token minted.
+     * Refreshes `token`, then a new token, back to back until `transition` answers, `width`
+     * requests a step: refreshes are in flight whenever the transition commits. Returns every
+     * token minted, in order.
      */
-    async refreshStorm(token: string, transition: Promise<unknown>): Promise<string[]> {
+    async refreshStorm(token: string, transition: Promise<unknown>, width = 1): Promise<string[]> {
       let settled = false;
       void transition.finally(() => {
         settled = true;
       });
       const minted: string[] = [];
       for (let current = token; !settled; ) {
-        const next = tokenOf(await helpers.refresh(current));
-        if (!next) break;
-        minted.push(next);
-        current = next;
+        const answers = await Promise.all(Array.from({ length: width }, () => helpers.refresh(current)));
+        const step = answers.map(tokenOf).filter((t): t is string => !!t);
+        if (!step.length) break;
+        minted.push(...step);
+        current = step[0] as string;
       }
       return minted;
     },
@@ -241,23 +247,34 @@ describeGuidance(
     it('gives every live session the new role when the role changes during a refresh storm', async function () {
       this.timeout(60_000);
       const acc = await h.account('operator');
-      let token = await h.login(acc.username, acc.password);
+      let chains: string[] = [];
+      for (let i = 0; i < ROLE_CHAINS; i++) chains.push(await h.login(acc.username, acc.password));
       const bad: string[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const role = round % 2 === 0 ? 'viewer' : 'operator';
         const change = later(round % STAGGER_MS, () => h.patch(acc.id, { role }));
-        const [minted] = await Promise.all([h.refreshStorm(token, change), change]);
-        // In any serial order the chain's rows read old role..., new role...: a row minted after
+        const [minted] = await Promise.all([Promise.all(chains.map((t) => h.refreshStorm(t, change))), change]);
+        // In any serial order a chain's rows read old role..., new role...: a row minted after
         // the change (or live at it) never carries the old role.
-        const chain = await Promise.all([token, ...minted].map(async (t) => (await table.row(t))?.role));
-        const firstNew = chain.indexOf(role);
-        const backslid = firstNew < 0 ? chain.length : chain.slice(firstNew).filter((r) => r !== role).length;
-        token = minted.at(-1) ?? token;
+        let backslid = 0;
+        for (const [i, chain] of minted.entries()) {
+          const roles = await Promise.all([chains[i] as string, ...chain].map(async (t) => (await table.row(t))?.role));
+          const firstNew = roles.indexOf(role);
+          backslid += firstNew < 0 ? 1 : roles.slice(firstNew).filter((r) => r !== role).length;
+        }
+        chains = minted.map((chain, i) => chain.at(-1) ?? (chains[i] as string));
         const rows = await table.liveRows(acc.id);
         const stale = rows.filter((r) => r.role !== role).length;
-        const live = await h.liveCount([token]);
-        if (rows.length !== 1 || stale || backslid || live.api !== 1) {
-          bad.push(`round ${round}: live rows ${rows.length} (${stale} stale), chain ${chain.join('>')}, api ${live.api}`);
+        const live = await h.liveCount(chains);
+        // What the API enforces: an operator-only route answers 403 to a viewer, 422 (empty body) to an operator.
+        const enforced = await Promise.all(
+          chains.map((token) => ctx.call('POST', '/v1/guidance/rooms/race/messages', { token, body: {} })),
+        );
+        const wrongRole = enforced.filter((res) => res.status !== (role === 'viewer' ? 403 : 422)).length;
+        if (rows.length !== ROLE_CHAINS || stale || backslid || wrongRole || live.api !== ROLE_CHAINS) {
+          bad.push(
+            `round ${round}: ${rows.length} live rows, ${stale} stale, ${backslid} minted with the old role, ${wrongRole} served with the old role`,
+          );
         }
       }
       assert.deepEqual(bad, [], `${bad.length} of ${ROUNDS} rounds`);
@@ -270,7 +287,7 @@ describeGuidance(
         const acc = await h.account();
         const token = await h.login(acc.username, acc.password);
         const remove = later(round % STAGGER_MS, () => ctx.call('DELETE', `/v1/accounts/${acc.id}`, { token: ctx.adminToken }));
-        const [minted, gone] = await Promise.all([h.refreshStorm(token, remove), remove]);
+        const [minted, gone] = await Promise.all([h.refreshStorm(token, remove, DELETE_STORM_WIDTH), remove]);
         assert.equal(gone.status, 200, gone.text);
         const live = await h.liveCount([token, ...minted]);
         const dbLive = (await table.liveRows(acc.id)).length;
