@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../common/libs/db_registry.js';
-import { hashToken } from '../common/partner/token.js';
+import { hashToken, newToken } from '../common/partner/token.js';
 import { describeGuidance, guideUrl } from './helper/guidance_suite.js';
 import type { Call, Reply } from './helper/http_client.js';
 import { describeManage } from './helper/manage_suite.js';
@@ -67,6 +68,25 @@ class SessionTable {
       type: QueryTypes.SELECT,
     });
     return rows[0]?.role;
+  }
+
+  /** Inserts a session row for `accountId` as the database would hold it. */
+  async insert(token: string, accountId: number, expiresAt: Date, revokedAt: Date | null): Promise<void> {
+    const now = new Date();
+    await this.db.getQueryInterface().bulkInsert('sys_session', [
+      {
+        token_hash: hashToken(token),
+        account_id: accountId,
+        username: 'crafted',
+        role: 'viewer',
+        ip: '',
+        user_agent: '',
+        expires_at: expiresAt,
+        revoked_at: revokedAt,
+        created_at: now,
+        updated_at: now,
+      },
+    ]);
   }
 
   close(): Promise<void> {
@@ -306,6 +326,7 @@ describeManage(
   'session expiry under concurrency',
   (ctx) => {
     let table: SessionTable;
+    const h = racer({ call: (...a) => ctx.call(...a), adminToken: () => ctx.adminToken, table: () => table });
     before(() => {
       table = SessionTable.open(ctx.backend.env.DB_URL as string);
     });
@@ -313,7 +334,6 @@ describeManage(
 
     it('answers the expiry the database keeps, and refreshes only a token that has not expired', async function () {
       this.timeout(60_000);
-      const h = racer({ call: ctx.call, adminToken: () => ctx.adminToken, table: () => table });
       const acc = await h.account();
       const tokens: { token: string; expiresAt: number }[] = [];
       for (let i = 0; i < EXPIRY_TOKENS; i++) {
@@ -349,6 +369,46 @@ describeManage(
         }
       }
       assert.deepEqual(bad, [], bad.join('; '));
+    });
+
+    it('purges (expire_sessions) only sessions that resolve has refused for a day, and keeps every live one', async function () {
+      this.timeout(60_000);
+      // The suite's admin token has expired (5 s sessions): a new one to read the account id.
+      const me = await ctx.call('GET', '/v1/auth/me', { token: await ctx.login('admin', ctx.adminPassword) });
+      assert.equal(me.status, 200, me.text);
+      const accountId = me.body.data.account.id as number;
+      const now = Date.now();
+      const day = 86_400_000;
+      // [expires_at, revoked_at] relative to now, in ms
+      const shapes: [number, number | null][] = [
+        [3_600_000, null],
+        [-10_000, null],
+        [-day - 10_000, null],
+        [-day + 60_000, null],
+        [3_600_000, -10_000],
+        [3_600_000, -day - 10_000],
+        [-day - 10_000, -day - 20_000],
+      ];
+      const crafted = shapes.map(([exp, rev]) => ({ token: newToken(), exp, rev }));
+      for (const c of crafted) {
+        await table.insert(c.token, accountId, new Date(now + c.exp), c.rev === null ? null : new Date(now + c.rev));
+      }
+      const accepted = await Promise.all(crafted.map((c) => h.accepted(c.token)));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/script.ts', 'manage_system', 'expire_sessions'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.backend.env, LOG_DIR: ctx.logDir },
+      });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      const kept = await Promise.all(crafted.map(async (c) => (await table.row(c.token)) !== null));
+      const rows = crafted.map((c, i) => ({ exp: c.exp, rev: c.rev, accepted: accepted[i], kept: kept[i] }));
+      // The one definition: live while not revoked and expires_at ahead; purged once dead for a day.
+      const expected = crafted.map((c) => ({
+        exp: c.exp,
+        rev: c.rev,
+        accepted: c.rev === null && c.exp > 0,
+        kept: !(c.exp <= -day || (c.rev !== null && c.rev <= -day)),
+      }));
+      assert.deepEqual(rows, expected);
     });
   },
   { SESSION_TTL_SECONDS: String(TTL) },
