@@ -1,19 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { cache } from './cache_registry.js';
 import type { CacheStore } from './cache_store.js';
 import { warnThrottled } from './service_log.js';
 
-// What `invalidate` writes in place of a value: "changed, ask the database". Never valid JSON.
-const STALE = '\u0000stale';
+// What `invalidate` writes in place of a value: "changed, ask the database", plus a random
+// tag so a fill can tell whether another write marked the key since. Never valid JSON.
+const STALE = '\u0000stale:';
+const isStale = (raw: string) => raw.startsWith(STALE);
 
 /**
  * Cache model base: one key family `<PREFIX>:<id>` holding JSON, with a TTL.
  * Every method survives a cache outage: reads fall back to the loader, writes and
  * invalidations are skipped (the TTL bounds any staleness) and a warning is logged.
  *
- * A fill can never put back a value older than an invalidation: `invalidate` writes a
- * stale marker (kept `staleTtlSeconds`) instead of deleting, and `getOrLoad` fills only
- * an absent key (SET NX). A reader that loaded the row before a change and fills after the
- * writer's `invalidate` finds the marker and stores nothing.
+ * A fill can never put back a value older than an invalidation: `invalidate` writes a fresh
+ * stale marker (kept `staleTtlSeconds`) instead of deleting, and `getOrLoad` fills an absent
+ * key only if still absent (SET NX), and a marked key only if it still holds the marker it
+ * read before loading (compare-and-set). A reader that loaded the row before a change finds
+ * the key changed by the writer's `invalidate` and stores nothing.
  */
 export abstract class RcModel<T> {
   protected abstract readonly prefix: string;
@@ -33,7 +37,7 @@ export abstract class RcModel<T> {
   /** The cached value; `undefined` when absent, invalidated or the cache is unreachable. */
   async get(id: string | number): Promise<T | undefined> {
     const raw = await this.raw(id);
-    return typeof raw === 'string' && raw !== STALE ? (JSON.parse(raw) as T) : undefined;
+    return typeof raw === 'string' && !isStale(raw) ? (JSON.parse(raw) as T) : undefined;
   }
 
   /** The stored string, null when absent, undefined when the cache is unreachable. */
@@ -68,19 +72,33 @@ export abstract class RcModel<T> {
   async invalidate(...ids: (string | number)[]): Promise<void> {
     if (!ids.length) return;
     try {
-      await Promise.all(ids.map((id) => this.store.set(this.key(id), STALE, this.staleTtlSeconds)));
+      const marker = STALE + randomBytes(8).toString('hex');
+      await Promise.all(ids.map((id) => this.store.set(this.key(id), marker, this.staleTtlSeconds)));
     } catch (err) {
       this.warn('invalidate', err);
     }
   }
 
-  /** Cached value, else `load()`, cached when found and the key was absent (not invalidated) before. */
+  /**
+   * Cached value, else `load()`; a found value is cached unless the key changed while loading
+   * (the load starts after the read, so it is at least as new as the write that marked it).
+   */
   async getOrLoad(id: string | number, load: () => Promise<T | null>): Promise<T | null> {
     const raw = await this.raw(id);
-    if (typeof raw === 'string' && raw !== STALE) return JSON.parse(raw) as T;
+    if (typeof raw === 'string' && !isStale(raw)) return JSON.parse(raw) as T;
     const value = await load();
-    if (value !== null && raw === null) await this.putIfAbsent(id, value);
+    if (value === null || raw === undefined) return value;
+    if (raw === null) await this.putIfAbsent(id, value);
+    else await this.replaceMarker(id, raw, value);
     return value;
+  }
+
+  private async replaceMarker(id: string | number, marker: string, value: T): Promise<void> {
+    try {
+      await this.store.replaceIfEquals(this.key(id), marker, JSON.stringify(value), this.ttlSeconds * 1000);
+    } catch (err) {
+      this.warn('write', err);
+    }
   }
 
   private warn(action: string, err: unknown): void {
