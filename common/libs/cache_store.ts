@@ -6,6 +6,8 @@ export interface CacheStore {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Stores only if absent (SET NX PX); true when this call stored it. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Replaces `key` with `value` (expiring in `ttlMs`) only while it still holds `expected`; true when replaced. */
+  replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` only while it still holds `value` (releasing a lease). */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
   del(...keys: string[]): Promise<void>;

@@ -25,6 +25,12 @@ export class MemoryCache implements CacheStore {
     return true;
   }
 
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.slots.set(key, { value, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
     if (this.live(key)?.value !== value) return false;
     this.slots.delete(key);

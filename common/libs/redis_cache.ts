@@ -8,6 +8,8 @@ export interface RedisCacheOptions {
   maxClients?: number;
 }
 
+const REPLACE_IF_EQUALS =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
 const RELEASE_IF_EQUALS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 // INCR, and an expiry on the key if it has none (the hit that created it, or one whose
 // PEXPIRE was lost): the window is fixed from the first hit, later hits never extend it.
@@ -56,6 +58,11 @@ export class RedisCache implements CacheStore {
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     const reply = await this.pool.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
     return reply === 'OK';
+  }
+
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    const replaced = await this.pool.eval(REPLACE_IF_EQUALS, { keys: [key], arguments: [expected, value, String(ttlMs)] });
+    return replaced === 1;
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {

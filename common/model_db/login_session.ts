@@ -4,6 +4,7 @@ import {
   type InferAttributes,
   type InferCreationAttributes,
   Model,
+  Op,
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from './table_name.js';
@@ -29,6 +30,24 @@ export class LoginSession extends Model<InferAttributes<LoginSession>, InferCrea
   declare revoked_at: Date | null;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
+}
+
+/** The one definition of a live session at `now`: not revoked and `expires_at` still ahead. */
+export function liveSessionWhere(now: Date) {
+  return { revoked_at: null, expires_at: { [Op.gt]: now } } as const;
+}
+
+/** Sessions dead since `before` or earlier: revoked then, or expired then (the complement of live, a while ago). */
+export function deadSinceWhere(before: Date) {
+  return { [Op.or]: [{ expires_at: { [Op.lte]: before } }, { revoked_at: { [Op.lte]: before } }] };
+}
+
+/**
+ * The expiry of a session opened at `now` (epoch ms): in whole seconds, because MySQL's
+ * DATETIME keeps no milliseconds; so the answer, the cache and both databases hold one instant.
+ */
+export function sessionExpiry(ttlSeconds: number, now = Date.now()): Date {
+  return new Date(Math.floor(now / 1000) * 1000 + ttlSeconds * 1000);
 }
 
 export function init(sequelize: Sequelize): void {
