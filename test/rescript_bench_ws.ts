@@ -214,7 +214,16 @@ try {
     name: 'guidance_ws',
     entry: 'ws_guidance.ts',
     // Logs go to files only: a pipe to this busy process would hold log lines in the server's memory.
-    env: { ...common, LOG_STDOUT: 'false', WS_RATE_PER_SECOND: '100000', WS_RATE_BURST: '100000' },
+    // Up to 10k sockets share one session and one address here: the socket limits are lifted.
+    env: {
+      ...common,
+      LOG_STDOUT: 'false',
+      WS_RATE_PER_SECOND: '100000',
+      WS_RATE_BURST: '100000',
+      WS_MAX_SOCKETS_PER_SESSION: '100000',
+      WS_MAX_SOCKETS_PER_ACCOUNT: '100000',
+      WS_MAX_SOCKETS_PER_ADDRESS: '100000',
+    },
     url: (svc) => `ws://127.0.0.1:${svc.port}/v1/guide?token=${token}`,
   };
   console.log(report(await run([raw, guidance])).join('\n'));

@@ -167,4 +167,25 @@ describe('migration engine: types, snapshot, diff', () => {
     assert.equal(long.split('\n').length, 5);
     assert.match(long, /^ {2}await m\.addColumn\('table', 'column', \{\n {4}type: 'STRING\(64\)',\n/);
   });
+  it('carries table charset and column collation: a change converts the table, then sets declared collations again', () => {
+    const NAME = { type: 'STRING(64)', allowNull: false };
+    const before: Snapshot = { t: table({ id: ID, name: NAME, note: { type: 'TEXT', allowNull: true } }) };
+    const after: Snapshot = {
+      t: {
+        ...table({ id: ID, name: { ...NAME, collate: 'utf8mb4_nopad_bin' }, note: { type: 'TEXT', allowNull: true } }),
+        charset: 'utf8mb4',
+        collate: 'utf8mb4_unicode_ci',
+      },
+    };
+    const up = diffSnapshots(before, after);
+    assert.deepEqual(kinds(up), ['alterTableCharset', 'changeColumn']);
+    assert.deepEqual(diffSnapshots(after, after), []);
+    // A later charset change sets the identifier's collation again (CONVERT TO resets it).
+    const later: Snapshot = { t: { ...after.t!, collate: 'utf8mb4_general_ci' } };
+    const again = diffSnapshots(after, later);
+    assert.deepEqual(kinds(again), ['alterTableCharset', 'changeColumn']);
+    assert.deepEqual(kinds(downOps(up)), ['changeColumn', 'alterTableCharset']);
+    const created = diffSnapshots({}, after)[0] as Extract<Op, { kind: 'createTable' }>;
+    assert.deepEqual(created.options, { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' });
+  });
 });

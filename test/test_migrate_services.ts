@@ -48,7 +48,8 @@ describe('migrations of the real services', function () {
       ({
         SERVER_NAME: 'manage_system',
         DB: { default: `sqlite:${dir}/${file}` },
-        MODEL_LIST: ['x'],
+        MODEL_LIST: ['manage_system/db_model/account'],
+        READ_MODELS: [],
         DB_AUTO_MIGRATE: auto,
       }) as unknown as BaseConf;
     const names = listMigrations(migrationsDir('manage_system')).map((f) => f.name);

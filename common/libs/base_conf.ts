@@ -1,3 +1,7 @@
+const V4 = '((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(/(3[0-2]|[12]?[0-9]))?';
+/** IPv4 strictly; IPv6 by its characters (`trustProxies` refuses the rest at start). */
+const PROXY_PATTERN = `^(${V4}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$`;
+
 /** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
 export interface ConfSchema {
   type: 'object';
@@ -24,6 +28,10 @@ export class BaseConf {
   LOG_STDOUT = true;
   /** Named database URLs (`mysql://...` or `sqlite:path`); `default` is required. */
   DB: Record<string, string> = { default: '' };
+  /** Most connections each MySQL/MariaDB database keeps open in this process. */
+  DB_POOL_MAX = 10;
+  /** How long a query waits for a free pooled connection before answering 503 "database busy", in milliseconds. */
+  DB_POOL_ACQUIRE_MS = 5000;
   /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
   REDIS: Record<string, string> = { default: '' };
   /**
@@ -40,10 +48,22 @@ export class BaseConf {
   DB_AUTO_MIGRATE = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
+  /**
+   * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; empty: the
+   * socket's peer is the client, and the header is ignored.
+   */
+  TRUSTED_PROXIES: string[] = [];
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT = 1024 * 1024;
   /** How long a graceful stop waits for in-flight work, in milliseconds. */
   DRAIN_TIMEOUT_MS = 10_000;
+  /**
+   * With RUN_WORKER > 1: more than this many worker deaths within WORKER_START_LIMIT_INTERVAL_SECONDS
+   * is a crash loop; the primary then stops and exits 75 for the service manager (the words of
+   * systemd's StartLimitBurst / StartLimitIntervalSec).
+   */
+  WORKER_START_LIMIT_BURST = 5;
+  WORKER_START_LIMIT_INTERVAL_SECONDS = 60;
   /** Paths left out of the access log (probes would drown it). */
   ACCESS_LOG_SKIP: string[] = ['/health', '/ready'];
   /** Webhook that receives failure notices (a failed script, a burst of 500s); empty turns them off. */
@@ -90,6 +110,8 @@ export class BaseConf {
         properties: { default: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' } },
         additionalProperties: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
       },
+      DB_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000 },
+      DB_POOL_ACQUIRE_MS: { type: 'integer', minimum: 10 },
       REDIS: {
         type: 'object',
         required: ['default'],
@@ -100,8 +122,11 @@ export class BaseConf {
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
       DB_AUTO_MIGRATE: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
+      TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },
       DRAIN_TIMEOUT_MS: { type: 'integer', minimum: 0 },
+      WORKER_START_LIMIT_BURST: { type: 'integer', minimum: 0 },
+      WORKER_START_LIMIT_INTERVAL_SECONDS: { type: 'integer', minimum: 1 },
       ACCESS_LOG_SKIP: { type: 'array', items: { type: 'string' } },
       NOTIFY_WEBHOOK_URL: { type: 'string', pattern: '^(|https?://.+)$' },
       NOTIFY_FORMAT: { enum: ['json', 'wecom', 'wecom_text'] },

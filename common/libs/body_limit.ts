@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './api_error.js';
+import { ClientGoneError, connectionGone } from './client_gone.js';
 import { incomingHeader } from './incoming_header.js';
 import { StaCode } from './sta_code.js';
 
@@ -26,10 +27,22 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
   };
 }
 
-/** The request body as text, never more than the limit held in memory. */
+/**
+ * The request body as text, never more than the limit held in memory. A client that closes
+ * its connection mid-body raises `ClientGoneError` (answered 499, not 500).
+ */
 export async function readBodyText(c: Context): Promise<string> {
+  try {
+    return await readWithinLimit(c);
+  } catch (err) {
+    if (!(err instanceof ApiError) && connectionGone(c)) throw new ClientGoneError(err);
+    throw err;
+  }
+}
+
+async function readWithinLimit(c: Context): Promise<string> {
   const limit = c.get('bodyLimit') ?? Number.POSITIVE_INFINITY;
-  if (incomingHeader(c, 'content-length') !== undefined) return c.req.text();
+  if (incomingHeader(c, 'content-length') !== undefined) return await c.req.text();
   const reader = c.req.raw.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];

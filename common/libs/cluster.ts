@@ -6,8 +6,9 @@ import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
 /**
  * The process model of a launcher, called right after `bootLogger`. With RUN_WORKER > 1 the
  * process becomes the primary: it forks RUN_WORKER workers that run the same launcher and
- * share its port (node:cluster), restarts a worker that dies, forwards SIGTERM/SIGINT/SIGHUP,
- * and exits once they have stopped. The promise it gets never settles, so the launcher's
+ * share its port (node:cluster), restarts a worker that dies (until they die in a loop: then it
+ * stops them and exits 75, see `superviseWorkers`), forwards SIGTERM/SIGINT/SIGHUP, and exits
+ * once they have stopped. The promise it gets never settles, so the launcher's
  * remaining lines run in the workers only. In a worker, or with RUN_WORKER = 1, it resolves
  * at once and the launcher carries on.
  */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Options, Sequelize } from 'sequelize';
+import { watchDb } from './db_watch.js';
 import { projectModuleUrl } from './project_root.js';
 
 /** A model module named in MODEL_LIST or READ_MODELS: defines its models on one Sequelize instance. */
@@ -11,6 +12,15 @@ export interface ModelModule {
 }
 
 const dbs = new Map<string, Sequelize>();
+const unwatch: (() => void)[] = [];
+
+/** Connection pool of a MySQL/MariaDB connection (SQLite has none). */
+export interface DbPoolOptions {
+  /** Most connections open at once. */
+  max?: number;
+  /** How long a query waits for a free connection before failing as "database busy", in milliseconds. */
+  acquireMs?: number;
+}
 
 type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void };
 
@@ -37,8 +47,9 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
     ...common,
     dialect: 'mysql',
     timezone: '+00:00',
-    pool: { max: 10, min: 0, acquire: 5000, idle: 10_000 },
-    dialectOptions: { connectTimeout: 5000 },
+    pool: { max: 10, min: 0, acquire: 5000, idle: 10_000, ...extra.pool },
+    // BIGINT ids come back as JS numbers (exact up to 2^53 - 1), as SQLite's do; Sequelize's default, made explicit.
+    dialectOptions: { connectTimeout: 5000, supportBigNumbers: true, bigNumberStrings: false },
   });
 }
 
@@ -46,8 +57,13 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
  * Opens every named connection and defines the given models (a service's MODEL_LIST and
  * READ_MODELS). Tables are made by migrations: launchers call `bootDbs` (db_boot.ts).
  */
-export async function registerDbs(urls: Record<string, string>, modelList: readonly string[]) {
-  for (const [name, url] of Object.entries(urls)) dbs.set(name, createSequelize(url));
+export async function registerDbs(urls: Record<string, string>, modelList: readonly string[], pool: DbPoolOptions = {}) {
+  const extra: Options = { pool: { max: pool.max ?? 10, acquire: pool.acquireMs ?? 5000 } };
+  for (const [name, url] of Object.entries(urls)) {
+    const sequelize = createSequelize(url, url.startsWith('sqlite:') ? {} : extra);
+    unwatch.push(watchDb(name, sequelize));
+    dbs.set(name, sequelize);
+  }
   for (const modulePath of modelList) {
     const mod = (await import(projectModuleUrl(modulePath))) as ModelModule;
     mod.init(db(mod.DB_NAME ?? 'default'));
@@ -69,6 +85,7 @@ export async function pingDbs(): Promise<void> {
 }
 
 export async function closeDbs(): Promise<void> {
+  for (const stop of unwatch.splice(0)) stop();
   await Promise.all([...dbs.values()].map((s) => s.close()));
   dbs.clear();
 }

@@ -4,6 +4,7 @@ import { answerJson } from './answer.js';
 import type { BaseConf } from './base_conf.js';
 import { bodyLimit } from './body_limit.js';
 import { pingCaches } from './cache_registry.js';
+import { trustProxies } from './client_address.js';
 import { pingDbs } from './db_registry.js';
 import type { MultLogger } from './mult_logger.js';
 import { notFound, onError } from './on_error.js';
@@ -18,7 +19,7 @@ export interface HttpAppOptions {
   log: MultLogger;
   routes: readonly Route[];
   openapi?: Omit<OpenApiInfo, 'version'>;
-  /** True while the server drains: answers then carry `Connection: close`. */
+  /** True while the server drains: answers then carry `Connection: close` and `/ready` answers 503. */
   isDraining?: () => boolean;
 }
 
@@ -44,6 +45,7 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
   const app = new Hono();
+  trustProxies(conf.TRUSTED_PROXIES);
   app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP, isDraining: opts.isDraining }));
   app.use(secureHeaders());
   if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));
@@ -52,8 +54,9 @@ export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: Mount
   app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
   app.get('/ready', async (c) => {
     const [db, cache] = await Promise.all([probe(pingDbs, 2000), probe(pingCaches, 2000)]);
-    const ready = db === 'ok' && cache === 'ok';
-    const data = { status: ready ? 'ready' : 'degraded', db, cache };
+    const draining = opts.isDraining?.() ?? false;
+    const ready = db === 'ok' && cache === 'ok' && !draining;
+    const data = { status: draining ? 'draining' : ready ? 'ready' : 'degraded', db, cache };
     return ready ? answerJson(c, data) : answerJson(c, data, { sta: StaCode.UNAVAILABLE });
   });
 

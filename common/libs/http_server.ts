@@ -1,14 +1,29 @@
 import type { Server } from 'node:http';
+import net from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { answerClientError } from './client_error.js';
+import { ConnectionTracker } from './http_connections.js';
+
+/**
+ * How long a kept-alive socket must have had no request before a drain closes it. A client in
+ * the middle of a request loop writes its next request within milliseconds of an answer, gets
+ * that answer with `Connection: close` and leaves by itself; only a client that is really idle
+ * is cut, and only if it stays idle this long. Node's keep-alive timeout (5 s) still applies.
+ */
+const IDLE_GRACE_MS = 1000;
+const SWEEP_MS = 100;
 
 export interface HttpServerHandle {
   server: Server;
   port: number;
   /** True from the moment a stop begins. */
   draining: () => boolean;
-  /** Stops accepting, lets in-flight requests finish within `timeoutMs`, then cuts what is left. */
+  /**
+   * Stops accepting, answers every request that still comes on an open connection with
+   * `Connection: close`, closes a connection once it has been idle `IDLE_GRACE_MS`, and
+   * resolves when none is left; whatever is still open after `timeoutMs` is cut.
+   */
   close(timeoutMs: number): Promise<void>;
 }
 
@@ -22,6 +37,10 @@ export function listen(app: Hono, port: number, hostname: string, opts: ListenOp
   return new Promise((resolve, reject) => {
     const websocket = opts.websocket ? { server: opts.websocket } : undefined;
     const server = serve({ fetch: app.fetch, port, hostname, websocket }) as Server;
+    const connections = new ConnectionTracker(server);
+    server.prependListener('request', (_req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+    });
     server.once('error', reject);
     server.on('clientError', answerClientError);
     server.once('listening', () => {
@@ -33,14 +52,15 @@ export function listen(app: Hono, port: number, hostname: string, opts: ListenOp
         close(timeoutMs) {
           draining = true;
           return new Promise<void>((done) => {
-            const sweep = setInterval(() => server.closeIdleConnections(), 50);
-            const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-            server.close(() => {
+            const sweep = setInterval(() => connections.closeIdle(IDLE_GRACE_MS), SWEEP_MS);
+            const deadline = setTimeout(() => connections.destroyAll(), timeoutMs);
+            // net's close, not http's: since Node 19 http.Server#close also destroys every idle
+            // kept-alive socket at once, racing the next request a client may be writing on it.
+            net.Server.prototype.close.call(server, () => {
               clearInterval(sweep);
               clearTimeout(deadline);
               done();
             });
-            server.closeIdleConnections();
           });
         },
       });

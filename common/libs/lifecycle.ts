@@ -4,13 +4,15 @@ export type StopStep = [name: string, stop: () => Promise<void> | void];
 
 /**
  * Runs the stop steps once, in the order given (the launcher lists them in reverse of
- * start), on SIGTERM or SIGINT; a failing step is logged and the rest still run.
+ * start), on SIGTERM or SIGINT, logging `stopping <name>` as each begins; a failing step is
+ * logged and the rest still run.
  */
 export function stopOnSignals(log: MultLogger, steps: StopStep[]): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       for (const [name, step] of steps) {
+        log.info(`stopping ${name}`);
         try {
           await step();
         } catch (err) {

@@ -25,10 +25,29 @@ export class MemoryCache implements CacheStore {
     return true;
   }
 
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.slots.set(key, { value, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
     if (this.live(key)?.value !== value) return false;
     this.slots.delete(key);
     return true;
+  }
+
+  async incrWindow(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    const now = Date.now();
+    const slot = this.live(key) ?? { value: '0', expiresAt: now + windowMs };
+    slot.value = String(Number(slot.value) + 1);
+    this.slots.set(key, slot);
+    return { count: Number(slot.value), resetMs: slot.expiresAt - now };
+  }
+
+  async decrIfPresent(key: string): Promise<void> {
+    const slot = this.live(key);
+    if (slot) slot.value = String(Number(slot.value) - 1);
   }
 
   async del(...keys: string[]): Promise<void> {

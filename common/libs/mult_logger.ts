@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { MESSAGE } from 'triple-beam';
 import winston from 'winston';
-import DailyRotateFile from 'winston-daily-rotate-file';
+import { DailyFileTarget } from './log_file_target.js';
+import { LogSink } from './log_sink.js';
+import { sinkTransport } from './log_sink_transport.js';
+import { StdTarget } from './log_std_target.js';
 import { redactText, redactValue } from './redact.js';
 import { currentRequestId } from './request_context.js';
 
@@ -28,7 +30,18 @@ const lineFormat = winston.format.printf((info) => {
   return formatLine(String(timestamp), String(level), rid, String(message), meta);
 });
 
-const noop = () => {};
+const STDERR_LEVELS: ReadonlySet<string> = new Set(['error', 'warn']);
+
+let std: { out: LogSink; err: LogSink } | undefined;
+
+/** stdout and stderr are one each per process, so are their sinks (one notice, one count). */
+function stdSinks(): { out: LogSink; err: LogSink } {
+  std ??= {
+    out: new LogSink(new StdTarget(process.stdout, 'stdout')),
+    err: new LogSink(new StdTarget(process.stderr, 'stderr')),
+  };
+  return std;
+}
 
 const addRequestId = winston.format((info) => {
   if (info.rid === undefined) info.rid = currentRequestId();
@@ -39,12 +52,17 @@ const addRequestId = winston.format((info) => {
  * The service logger: `info-`, `failed-`, `access-` and named extra files under
  * `run_logs/<service>/`, rotated daily and kept `keepDays`, plus stdout.
  * Every line carries the request id of the request it was written in.
+ *
+ * Logging never takes the service down: each file, stdout and stderr is a {@link LogSink}.
+ * A failing one (disk full, file or directory gone, permission lost, EPIPE) is named once on
+ * stderr with its error code, drops and counts its lines, tries to reopen every 5 s and on
+ * SIGHUP (`reopen()`), and once it works writes one line with the number of lines dropped.
  */
 export class MultLogger {
   readonly dir: string;
   private readonly opts: Required<MultLoggerOptions>;
   private readonly loggers = new Map<string, winston.Logger>();
-  private readonly files = new Map<string, DailyRotateFile>();
+  private readonly files = new Map<string, LogSink>();
   private readonly main: winston.Logger;
   private readonly failedLog: winston.Logger;
 
@@ -60,14 +78,14 @@ export class MultLogger {
   file(name: string, level = this.opts.level): winston.Logger {
     let logger = this.loggers.get(name);
     if (logger) return logger;
-    const transports: winston.transport[] = [this.openFile(name)];
-    if (this.opts.stdout) {
-      transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
-    }
+    const transport = sinkTransport({
+      file: this.openFile(name),
+      std: this.opts.stdout ? { ...stdSinks(), errLevels: STDERR_LEVELS } : undefined,
+    });
     logger = winston.createLogger({
       level,
       format: winston.format.combine(addRequestId(), winston.format.timestamp(), lineFormat),
-      transports,
+      transports: [transport],
     });
     this.loggers.set(name, logger);
     return logger;
@@ -99,47 +117,32 @@ export class MultLogger {
    */
   access(msg: string, rid?: string): void {
     const line = `${new Date().toISOString()} INFO [${rid ?? '-'}] ${redactText(msg)}`;
-    this.files.get('access')?.log?.({ level: 'info', message: msg, [MESSAGE]: line }, noop);
-    if (this.opts.stdout) process.stdout.write(`${line}\n`);
+    this.files.get('access')?.write(line);
+    if (this.opts.stdout) stdSinks().out.write(line);
   }
 
   setLevel(level: string): void {
     this.main.level = level;
   }
 
-  /** Closes and reopens every log file, e.g. after logrotate moved or deleted one (SIGHUP). */
+  /**
+   * Reopens every log file, e.g. after logrotate moved or deleted one (SIGHUP); a failed
+   * sink, stdout or stderr included, tries to recover now instead of at its next retry.
+   */
   reopen(): void {
-    for (const [name, old] of [...this.files]) {
-      const logger = this.loggers.get(name);
-      if (logger) logger.remove(old);
-      old.close?.();
-      const fresh = this.openFile(name);
-      if (logger) logger.add(fresh);
-    }
+    for (const sink of this.files.values()) sink.reopen();
+    if (this.opts.stdout) for (const sink of Object.values(stdSinks())) sink.reopen();
   }
 
-  private openFile(name: string): DailyRotateFile {
-    const file = new DailyRotateFile({
-      dirname: this.dir,
-      filename: `${name}-%DATE%.log`,
-      datePattern: 'YYYY-MM-DD',
-      maxFiles: `${this.opts.keepDays}d`,
-      auditFile: path.join(this.dir, `.${name}-audit.json`),
-    });
-    this.files.set(name, file);
-    return file;
+  private openFile(name: string): LogSink {
+    const sink = new LogSink(new DailyFileTarget({ dir: this.dir, name, keepDays: this.opts.keepDays }));
+    this.files.set(name, sink);
+    return sink;
   }
 
   async close(): Promise<void> {
-    const all = [...this.loggers.values()];
-    const access = this.files.get('access');
-    await Promise.all([
-      new Promise<void>((resolve) => {
-        if (!access?.logStream) return resolve();
-        access.logStream.end(() => resolve());
-        setTimeout(resolve, 500).unref();
-      }),
-      ...all.map(
+    await Promise.all(
+      [...this.loggers.values()].map(
         (logger) =>
           new Promise<void>((resolve) => {
             logger.on('finish', () => resolve());
@@ -147,6 +150,7 @@ export class MultLogger {
             setTimeout(resolve, 500).unref();
           }),
       ),
-    ]);
+    );
+    for (const sink of this.files.values()) sink.close();
   }
 }

@@ -4,9 +4,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { reportUnhandled } from '../partner/error_burst.js';
 import { envelope } from './answer.js';
 import { ApiError } from './api_error.js';
-import { isDependencyDown, isSchemaMissing } from './dependency_down.js';
+import { CLIENT_CLOSED, isClientGone } from './client_gone.js';
+import { dependencyError } from './dependency_down.js';
 import type { MultLogger } from './mult_logger.js';
-import { warnThrottled } from './service_log.js';
 import { StaCode, type StaCodeEntry } from './sta_code.js';
 
 const BY_STATUS = new Map<number, StaCodeEntry>(Object.values(StaCode).map((s) => [s.status, s]));
@@ -15,9 +15,14 @@ function render(c: Context, sta: StaCodeEntry, msg: string, data: unknown, statu
   return c.json(envelope(c, data, sta, msg), status as ContentfulStatusCode);
 }
 
-/** Renders every failure as the envelope; only unexpected ones are logged, with the request. */
+/**
+ * Renders every failure as the envelope; only unexpected ones are logged, with the request.
+ * A client that left is answered 499 (nobody reads it; the access line keeps it), a
+ * dependency failure 503 with `Retry-After`: neither is a server error.
+ */
 export function onError(log: MultLogger): ErrorHandler {
   return function renderError(err, c) {
+    if (isClientGone(err, c)) return c.body(null, CLIENT_CLOSED as ContentfulStatusCode);
     if (err instanceof ApiError) {
       if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       if (!err.sta.quiet) log.failed(`${c.req.method} ${c.req.path} -> ${err.sta.status}: ${err.message}`);
@@ -27,13 +32,10 @@ export function onError(log: MultLogger): ErrorHandler {
       const sta = BY_STATUS.get(err.status) ?? StaCode.BAD_REQUEST;
       return render(c, sta, err.message || sta.msg, null, err.status);
     }
-    if (isDependencyDown(err)) {
-      warnThrottled('db-down', `database unreachable: ${err.message}`);
-      return render(c, StaCode.UNAVAILABLE, 'database is unreachable, try again shortly', null);
-    }
-    if (isSchemaMissing(err)) {
-      warnThrottled('schema-missing', `database schema is behind the code: ${err.message}`);
-      return render(c, StaCode.UNAVAILABLE, 'database tables are missing: apply the migrations (npm run db -- upgrade)', null);
+    const down = dependencyError(err);
+    if (down) {
+      for (const [k, v] of Object.entries(down.headers ?? {})) c.header(k, v);
+      return render(c, down.sta, down.message, null);
     }
     log.failed(`unhandled error in ${c.req.method} ${c.req.path}`, err);
     reportUnhandled(`${c.req.method} ${c.req.path}`, err);

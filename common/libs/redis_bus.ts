@@ -1,5 +1,6 @@
 import { createClient, type RedisClientType } from 'redis';
 import type { Bus, BusHandler } from './bus.js';
+import { watchRedisClient } from './redis_watch.js';
 
 export interface RedisBusOptions {
   /** A publish that Redis does not answer in time fails instead of piling up. */
@@ -16,15 +17,19 @@ export class RedisBus implements Bus {
   private readonly publisher: RedisClientType;
   private subscriber: Promise<RedisClientType> | undefined;
 
-  constructor(url: string, opts: RedisBusOptions = {}) {
+  constructor(
+    private readonly url: string,
+    opts: RedisBusOptions = {},
+  ) {
     this.publisher = createClient({
       url,
       disableOfflineQueue: true,
       commandOptions: { timeout: opts.commandTimeoutMs ?? 1000 },
       socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
     }) as RedisClientType;
-    // Reconnection is automatic; a failed publish reports itself to its caller.
-    this.publisher.on('error', () => {});
+    // Reconnection is automatic; a failed publish reports itself to its caller, and the
+    // server's state (down, back) is logged once per change.
+    watchRedisClient(this.publisher, url, 'bus publisher');
   }
 
   async connect(): Promise<this> {
@@ -54,7 +59,7 @@ export class RedisBus implements Bus {
 
   private async openSubscriber(): Promise<RedisClientType> {
     const client = this.publisher.duplicate({ disableOfflineQueue: false, commandOptions: {} });
-    client.on('error', () => {});
+    watchRedisClient(client, this.url, 'bus subscriber');
     await client.connect();
     return client as RedisClientType;
   }

@@ -1,5 +1,6 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { clientAddress } from './client_address.js';
+import { CLIENT_CLOSED, nodeExchange } from './client_gone.js';
 import { incomingHeader } from './incoming_header.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
@@ -24,16 +25,27 @@ export interface RequestScopeOptions {
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function clientIp(c: Parameters<MiddlewareHandler>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? '';
-  } catch {
-    return '';
-  }
+  return clientAddress(c);
+}
+
+/**
+ * Calls `write(status)` once the answer is out: when node has handed all of it to the
+ * socket, or 499 when the connection closed first (the client left mid-body or mid-answer,
+ * e.g. mid CSV export). A 5xx the app chose stays as it is. Without node (`app.request()`),
+ * at once.
+ */
+function whenAnswered(c: Context, write: (status: number) => void): void {
+  const { outgoing } = nodeExchange(c);
+  const settle = () => write(outgoing?.writableFinished || c.res.status >= 500 ? c.res.status : CLIENT_CLOSED);
+  if (!outgoing) write(c.res.status);
+  else if (outgoing.writableFinished || outgoing.destroyed) settle();
+  else outgoing.once('close', settle);
 }
 
 /**
  * Gives each request an id (a safe `X-Request-Id` is kept, else a new UUID), echoes it,
- * binds it to every log line written while handling the request, then writes the access line.
+ * binds it to every log line written while handling the request, then writes the access
+ * line once the answer is out (499 when the client left first).
  */
 export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
   const { log } = opts;
@@ -48,8 +60,11 @@ export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
     await requestContext.run({ requestId }, next);
     if (opts.isDraining?.()) setResponseHeader(c, 'Connection', 'close');
     if (skip.has(c.req.path)) return;
-    const ms = (performance.now() - started).toFixed(1);
     const ua = JSON.stringify(incomingHeader(c, 'user-agent') ?? '');
-    log.access(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms ip=${clientIp(c)} ua=${ua}`, requestId);
+    const ip = clientIp(c);
+    whenAnswered(c, (status) => {
+      const ms = (performance.now() - started).toFixed(1);
+      log.access(`${c.req.method} ${c.req.path} ${status} ${ms}ms ip=${ip} ua=${ua}`, requestId);
+    });
   };
 }

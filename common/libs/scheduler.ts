@@ -4,6 +4,7 @@ import { serviceNotifier } from '../partner/notifier.js';
 import { cache } from './cache_registry.js';
 import { workerIndex } from './cluster.js';
 import { cronLease, LEASE_MS } from './cron_lease.js';
+import { dependencyFailure } from './dependency_down.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
 
@@ -40,11 +41,14 @@ export async function runJobOnce(job: ScriptJob, log: MultLogger, scheduledAt?: 
       log.info(`script ${job.name} finished`, result && typeof result === 'object' ? (result as Record<string, unknown>) : {});
       return true;
     } catch (err) {
-      log.failed(`script ${job.name} failed`, err as Error);
+      // An outage is not the script's bug: say which dependency, without a stack trace.
+      const down = dependencyFailure(err);
+      if (down) log.failed(`script ${job.name} failed: ${down.what} (${down.cause})`);
+      else log.failed(`script ${job.name} failed`, err as Error);
       void serviceNotifier()?.notify({
         kind: 'script_failed',
         title: `script ${job.name} failed`,
-        text: `run ${runId}: ${(err as Error)?.message ?? String(err)}`,
+        text: `run ${runId}: ${down ? down.what : ((err as Error)?.message ?? String(err))}`,
       });
       return false;
     }

@@ -8,17 +8,26 @@ const STABLE_MS = 30_000;
 const MAX_BACKOFF_MS = 10_000;
 /** The launcher's "config or migration needs a person" exit code: restarting will not help. */
 const EX_CONFIG = 78;
+/**
+ * The primary's exit code after a crash loop (sysexits EX_TEMPFAIL): not 78, because the cause
+ * (a database down, say) may pass, so systemd's `Restart=on-failure` starts it again after
+ * `RestartSec` and its `StartLimitBurst` decides when to give up for good.
+ */
+export const EX_CRASH_LOOP = 75;
 
 /**
  * The primary of `runWorkers`: keeps RUN_WORKER workers alive (a dead one is forked again,
  * after a back-off that grows while it keeps dying young), relays SIGHUP, and on SIGTERM or
  * SIGINT sends SIGTERM to every worker, waits for their drains, then exits (0 when all
- * stopped cleanly).
+ * stopped cleanly). More than WORKER_START_LIMIT_BURST deaths within
+ * WORKER_START_LIMIT_INTERVAL_SECONDS is a crash loop: it stops every worker and exits
+ * `EX_CRASH_LOOP`, so the service manager sees the failure instead of a primary that looks up.
  */
 export function superviseWorkers(conf: Readonly<BaseConf>, log: MultLogger): void {
   const workers = new Map<number, Worker>();
   const quickDeaths = new Map<number, number>();
   const ready = new Set<number>();
+  const deathTimes: number[] = [];
   let stopping = false;
   let exitCode = 0;
 
@@ -48,12 +57,31 @@ export function superviseWorkers(conf: Readonly<BaseConf>, log: MultLogger): voi
         if (!workers.size) finish();
         return;
       }
+      if (crashLooping(`worker ${index} (pid ${worker.process.pid}) died with ${how}`)) return;
       const deaths = Date.now() - startedAt < STABLE_MS ? (quickDeaths.get(index) ?? 0) + 1 : 0;
       quickDeaths.set(index, deaths);
       const delay = Math.min(100 * 2 ** deaths, MAX_BACKOFF_MS);
       log.failed(`worker ${index} (pid ${worker.process.pid}) died with ${how}; restarting it in ${delay} ms`);
       setTimeout(() => stopping || fork(index), delay);
     });
+  };
+
+  /** Records a death; past the start limit, says why in one line and stops everything. */
+  const crashLooping = (death: string): boolean => {
+    const now = Date.now();
+    const windowMs = conf.WORKER_START_LIMIT_INTERVAL_SECONDS * 1000;
+    deathTimes.push(now);
+    while (deathTimes[0]! <= now - windowMs) deathTimes.shift();
+    if (deathTimes.length <= conf.WORKER_START_LIMIT_BURST) return false;
+    log.failed(
+      `${death}: ${deathTimes.length} worker deaths within ${conf.WORKER_START_LIMIT_INTERVAL_SECONDS} s ` +
+        `(WORKER_START_LIMIT_BURST=${conf.WORKER_START_LIMIT_BURST}) is a crash loop; ` +
+        `stopping every worker, the primary exits ${EX_CRASH_LOOP}`,
+    );
+    exitCode = EX_CRASH_LOOP;
+    stop();
+    if (!workers.size) finish();
+    return true;
   };
 
   const stop = () => {

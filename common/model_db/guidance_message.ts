@@ -8,6 +8,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from './table_name.js';
+import { identifier } from './text_rule.js';
 
 /** The service whose migrations make and change this table. */
 export const OWNER = 'guidance_ws';
@@ -61,11 +62,12 @@ export class GuidanceMessage extends Model<InferAttributes<GuidanceMessage>, Inf
 export function init(sequelize: Sequelize): void {
   GuidanceMessage.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
-      room: { type: DataTypes.STRING(64), allowNull: false },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
+      room: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       seq: { type: DataTypes.INTEGER, allowNull: false },
       body: { type: DataTypes.TEXT, allowNull: false },
-      sender: { type: DataTypes.STRING(64), allowNull: false },
+      sender: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       sender_id: { type: DataTypes.INTEGER, allowNull: false },
       created_at: DataTypes.DATE(3),
     },

@@ -7,6 +7,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from './table_name.js';
+import { identifier } from './text_rule.js';
 
 /** The service whose migrations make and change this table. */
 export const OWNER = 'guidance_ws';
@@ -42,7 +43,7 @@ export class GuidanceRoom extends Model<InferAttributes<GuidanceRoom>, InferCrea
 export function init(sequelize: Sequelize): void {
   GuidanceRoom.init(
     {
-      room: { type: DataTypes.STRING(64), primaryKey: true },
+      room: identifier({ type: DataTypes.STRING(64), primaryKey: true }),
       last_seq: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,

@@ -4,9 +4,11 @@ import {
   type InferAttributes,
   type InferCreationAttributes,
   Model,
+  Op,
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from './table_name.js';
+import { identifier } from './text_rule.js';
 
 export const LOGIN_SESSION_TABLE = tableName('sys', 'session');
 /** The service whose migrations create this table; others list the module in READ_MODELS. */
@@ -30,14 +32,33 @@ export class LoginSession extends Model<InferAttributes<LoginSession>, InferCrea
   declare updated_at: CreationOptional<Date>;
 }
 
+/** The one definition of a live session at `now`: not revoked and `expires_at` still ahead. */
+export function liveSessionWhere(now: Date) {
+  return { revoked_at: null, expires_at: { [Op.gt]: now } } as const;
+}
+
+/** Sessions dead since `before` or earlier: revoked then, or expired then (the complement of live, a while ago). */
+export function deadSinceWhere(before: Date) {
+  return { [Op.or]: [{ expires_at: { [Op.lte]: before } }, { revoked_at: { [Op.lte]: before } }] };
+}
+
+/**
+ * The expiry of a session opened at `now` (epoch ms): in whole seconds, because MySQL's
+ * DATETIME keeps no milliseconds; so the answer, the cache and both databases hold one instant.
+ */
+export function sessionExpiry(ttlSeconds: number, now = Date.now()): Date {
+  return new Date(Math.floor(now / 1000) * 1000 + ttlSeconds * 1000);
+}
+
 export function init(sequelize: Sequelize): void {
   LoginSession.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
-      token_hash: { type: DataTypes.CHAR(64), allowNull: false, unique: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
+      token_hash: identifier({ type: DataTypes.CHAR(64), allowNull: false, unique: true }),
       account_id: { type: DataTypes.INTEGER, allowNull: false },
-      username: { type: DataTypes.STRING(64), allowNull: false },
-      role: { type: DataTypes.STRING(16), allowNull: false },
+      username: identifier({ type: DataTypes.STRING(64), allowNull: false }),
+      role: identifier({ type: DataTypes.STRING(16), allowNull: false }),
       ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },
       user_agent: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
       expires_at: { type: DataTypes.DATE, allowNull: false },

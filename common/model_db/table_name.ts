@@ -1,4 +1,5 @@
 import type { ModelOptions } from 'sequelize';
+import { TABLE_CHARSET } from './text_rule.js';
 
 const PART = /^[a-z][a-z0-9]*$/;
 
@@ -14,7 +15,15 @@ export function tableName(tag: string, ...rest: string[]): string {
   return parts.join('_');
 }
 
-/** The options every table shares: snake_case columns, `created_at`/`updated_at`. */
+/** The options every table shares: snake_case columns, `created_at`/`updated_at`, utf8mb4 on MySQL. */
 export function tableOptions(name: string, extra: Partial<ModelOptions> = {}): ModelOptions {
-  return { tableName: name, underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at', ...extra };
+  return {
+    tableName: name,
+    underscored: true,
+    timestamps: true,
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+    ...TABLE_CHARSET,
+    ...extra,
+  };
 }

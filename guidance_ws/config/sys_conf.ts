@@ -25,6 +25,13 @@ export class SysConf extends BaseConf {
   WS_MAX_BUFFERED_BYTES = 1024 * 1024;
   /** How long a client may stay that far behind before it is closed with 1013. */
   WS_SLOW_CLOSE_MS = 30_000;
+  /**
+   * Open sockets one session token, one account, one client address may hold on one
+   * instance; past them the new socket is closed with 1008 and the limit's name.
+   */
+  WS_MAX_SOCKETS_PER_SESSION = 16;
+  WS_MAX_SOCKETS_PER_ACCOUNT = 64;
+  WS_MAX_SOCKETS_PER_ADDRESS = 512;
   /** Rooms one connection may join. */
   WS_MAX_ROOMS = 32;
   /** How often open sockets' sessions are checked again (revoked or expired: close 4401). */
@@ -45,6 +52,9 @@ export class SysConf extends BaseConf {
     WS_IDLE_TIMEOUT_MS: { type: 'integer', minimum: 100 },
     WS_MAX_BUFFERED_BYTES: { type: 'integer', minimum: 1024 },
     WS_SLOW_CLOSE_MS: { type: 'integer', minimum: 100 },
+    WS_MAX_SOCKETS_PER_SESSION: { type: 'integer', minimum: 1 },
+    WS_MAX_SOCKETS_PER_ACCOUNT: { type: 'integer', minimum: 1 },
+    WS_MAX_SOCKETS_PER_ADDRESS: { type: 'integer', minimum: 1 },
     WS_MAX_ROOMS: { type: 'integer', minimum: 1 },
     SESSION_CHECK_MS: { type: 'integer', minimum: 100 },
     CATCHUP_INTERVAL_MS: { type: 'integer', minimum: 100 },

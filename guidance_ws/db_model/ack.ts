@@ -9,6 +9,7 @@ import {
   UniqueConstraintError,
 } from 'sequelize';
 import { tableName, tableOptions } from '../../common/model_db/table_name.js';
+import { identifier } from '../../common/model_db/text_rule.js';
 
 /** The service whose migrations make and change this table. */
 export const OWNER = 'guidance_ws';
@@ -46,9 +47,10 @@ export class Ack extends Model<InferAttributes<Ack>, InferCreationAttributes<Ack
 export function init(sequelize: Sequelize): void {
   Ack.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       account_id: { type: DataTypes.INTEGER, allowNull: false },
-      room: { type: DataTypes.STRING(64), allowNull: false },
+      room: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       seq: { type: DataTypes.INTEGER, allowNull: false },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { ApiError } from '../../common/libs/api_error.js';
+import { dependencyError } from '../../common/libs/dependency_down.js';
 import { compileJsonInput, type InputCheck } from '../../common/libs/input_check.js';
 import { StaCode, type StaCodeEntry } from '../../common/libs/sta_code.js';
 import type { HeartbeatPeer } from '../../common/libs/ws_heartbeat.js';
@@ -123,18 +124,34 @@ export class Conn implements HeartbeatPeer, BucketState {
     }
   }
 
+  /**
+   * The error boundary: a client error answers its code; a dependency failure 503 with a
+   * message saying which (the same classification as HTTP's); anything else 500 and the
+   * failed log, unless the socket closed meanwhile (then the command was cut, not failed).
+   */
   private fail(err: unknown, frame?: Frame): void {
     const cmd = err instanceof FrameError ? err.cmd : (frame?.cmd ?? 'error');
     const req = err instanceof FrameError ? err.req : (frame?.req ?? null);
-    if (err instanceof ApiError) {
-      this.reply(cmd, req, err.sta, err.message, err.data);
+    const known = err instanceof ApiError ? err : dependencyError(err);
+    if (known) {
+      this.reply(cmd, req, known.sta, known.message, known.data);
+      return;
+    }
+    if (!this.open()) {
+      this.gw.log.info(`guide ${cmd} cut short: the socket closed`, { rid: this.id, error: (err as Error)?.message });
       return;
     }
     this.gw.log.failed(`guide ${cmd} failed`, { rid: this.id, error: err as Error });
     this.reply(cmd, req, StaCode.SERVER_ERROR, StaCode.SERVER_ERROR.msg, null);
   }
 
+  /** Answers a command; a client that closed its socket first is told nothing, and that is logged as info. */
   private reply(cmd: string, req: string | number | null, sta: StaCodeEntry, msg: string, data: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(replyText(cmd, req, sta, msg, data));
+    if (this.open()) this.ws.send(replyText(cmd, req, sta, msg, data));
+    else this.gw.log.info(`guide ${cmd} reply not delivered: the socket closed`, { rid: this.id, req, code: sta.code });
+  }
+
+  private open(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
   }
 }

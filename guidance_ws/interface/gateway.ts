@@ -9,7 +9,9 @@ import type { SysConf } from '../config/sys_conf.js';
 import { Conn } from './connection.js';
 import { RoomHub } from './room_hub.js';
 import { startSessionSweep } from './session_sweep.js';
+import { SocketQuota } from './socket_quota.js';
 import { listenersOf, takeOver } from './socket_takeover.js';
+import { selectProtocol } from './subprotocol.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,6 +24,8 @@ export class Gateway {
   readonly hub: RoomHub;
   readonly conns = new Set<Conn>();
   private readonly byToken = new Map<string, Set<Conn>>();
+  private readonly quota: SocketQuota<Conn>;
+  private readonly addressOf = new WeakMap<Conn, string>();
   private readonly stoppers: (() => void)[] = [];
   draining = false;
 
@@ -37,8 +41,10 @@ export class Gateway {
       maxPayload: conf.WS_MAX_FRAME_BYTES,
       perMessageDeflate: false,
       clientTracking: false,
+      handleProtocols: selectProtocol,
     });
     this.hub = new RoomHub(log);
+    this.quota = new SocketQuota(conf);
   }
 
   async start(): Promise<void> {
@@ -48,13 +54,22 @@ export class Gateway {
     this.stoppers.push(startSessionSweep(this, SESSION_CHECK_MS));
   }
 
-  /** The socket events of one authenticated upgrade (`id` is its request id, for the logs). */
-  events(session: SessionInfo, tokenHash: string, id: string): WSEvents {
+  /**
+   * The socket events of one authenticated upgrade (`id` is its request id, for the logs;
+   * `address` the client's). A socket past a limit of `SocketQuota` is closed with 1008.
+   */
+  events(session: SessionInfo, tokenHash: string, id: string, address: string): WSEvents {
     let conn: Conn | undefined;
     return {
       onOpen: (_evt, ctx) => {
-        conn = new Conn(this, ctx.raw as unknown as WebSocket, session, tokenHash, id);
-        this.add(conn);
+        const ws = ctx.raw as unknown as WebSocket;
+        const refusal = this.quota.refusal(this.byToken.get(tokenHash), session.account_id, address);
+        if (refusal) {
+          ws.close(1008, refusal);
+          return;
+        }
+        conn = new Conn(this, ws, session, tokenHash, id);
+        this.add(conn, address);
         const opened = conn;
         const before = listenersOf(opened.ws);
         queueMicrotask(() => takeOver(opened, before));
@@ -94,8 +109,10 @@ export class Gateway {
     for (const conn of this.conns) conn.ws.terminate();
   }
 
-  private add(conn: Conn): void {
+  private add(conn: Conn, address: string): void {
     this.conns.add(conn);
+    this.quota.add(conn, conn.session.account_id, address);
+    this.addressOf.set(conn, address);
     let same = this.byToken.get(conn.tokenHash);
     if (!same) this.byToken.set(conn.tokenHash, (same = new Set()));
     same.add(conn);
@@ -108,6 +125,7 @@ export class Gateway {
     const same = this.byToken.get(conn.tokenHash);
     same?.delete(conn);
     if (same?.size === 0) this.byToken.delete(conn.tokenHash);
+    this.quota.remove(conn, conn.session.account_id, this.addressOf.get(conn) ?? '');
     for (const member of [...conn.members]) this.hub.leave(member);
   }
 }

@@ -1,18 +1,20 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Context, Handler } from 'hono';
 import { ApiError } from '../../common/libs/api_error.js';
+import { clientAddress } from '../../common/libs/client_address.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { loginSessionRc } from '../../common/model_rc/login_session.js';
 import { bearerToken, hashToken } from '../../common/partner/token.js';
 import type { Gateway } from './gateway.js';
+import { protocolToken } from './subprotocol.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
-/** The session token of `?token=` or `Authorization: Bearer`, when well-formed. */
+/** The session token of `?token=`, `Authorization: Bearer` or the `bearer.<token>` subprotocol, when well-formed. */
 function tokenOf(c: Context): string | undefined {
   const query = c.req.query('token');
   if (query !== undefined) return TOKEN.test(query) ? query : undefined;
-  return bearerToken(c.req.header('authorization'));
+  return bearerToken(c.req.header('authorization')) ?? protocolToken(c.req.header('sec-websocket-protocol'));
 }
 
 /**
@@ -34,7 +36,7 @@ export function guideHandler(gw: Gateway): Handler {
     if (!token || !session) {
       return upgradeWebSocket(c, { onOpen: (_evt, ws) => ws.close(4401, reason) });
     }
-    return upgradeWebSocket(c, gw.events(session, hashToken(token), c.get('requestId')), {
+    return upgradeWebSocket(c, gw.events(session, hashToken(token), c.get('requestId'), clientAddress(c)), {
       onError: (err) => gw.log.failed('guide socket handler failed', err as Error),
     });
   };

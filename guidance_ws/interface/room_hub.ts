@@ -1,4 +1,5 @@
 import type { Bus } from '../../common/libs/bus.js';
+import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import type { MultLogger } from '../../common/libs/mult_logger.js';
 import { warnThrottled } from '../../common/libs/service_log.js';
 import { GuidanceRoom } from '../../common/model_db/guidance_room.js';
@@ -83,7 +84,9 @@ export class RoomHub {
       const last = await GuidanceRoom.lastSeqs([...this.rooms.keys()]);
       for (const [name, seq] of last) this.rooms.get(name)?.catchUpTo(seq);
     } catch (err) {
-      warnThrottled('guidance:poll', 'guidance catch-up poll failed', { error: (err as Error).message });
+      // An outage has its own down/back lines (dependency_state.ts).
+      if (!dependencyFailure(err))
+        warnThrottled('guidance:poll', 'guidance catch-up poll failed', { error: (err as Error).message });
     } finally {
       this.polling = false;
     }

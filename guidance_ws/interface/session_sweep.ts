@@ -1,4 +1,5 @@
 import { Op } from 'sequelize';
+import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import { warnThrottled } from '../../common/libs/service_log.js';
 import { LoginSession } from '../../common/model_db/login_session.js';
 import { loginSessionRc } from '../../common/model_rc/login_session.js';
@@ -37,7 +38,9 @@ export function startSessionSweep(holder: SessionHolder, everyMs: number): () =>
         for (const [hash, role] of live) holder.setRole(hash, role);
       }
     } catch (err) {
-      warnThrottled('guidance:session-sweep', 'session re-check failed; sockets stay open', { error: (err as Error).message });
+      if (!dependencyFailure(err)) {
+        warnThrottled('guidance:session-sweep', 'session re-check failed; sockets stay open', { error: (err as Error).message });
+      }
     } finally {
       running = false;
     }

@@ -7,6 +7,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from '../../common/model_db/table_name.js';
+import { identifier } from '../../common/model_db/text_rule.js';
 
 export const ACCOUNT_TABLE = tableName('sys', 'account');
 
@@ -51,11 +52,11 @@ export function init(sequelize: Sequelize): void {
   Account.init(
     {
       id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
-      username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+      username: identifier({ type: DataTypes.STRING(64), allowNull: false, unique: true }),
       password_hash: { type: DataTypes.STRING(255), allowNull: false },
       display_name: { type: DataTypes.STRING(128), allowNull: false, defaultValue: '' },
-      role: { type: DataTypes.STRING(16), allowNull: false },
-      status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' },
+      role: identifier({ type: DataTypes.STRING(16), allowNull: false }),
+      status: identifier({ type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' }),
       last_login_at: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,

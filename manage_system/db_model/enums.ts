@@ -11,4 +11,5 @@ export class LoginResult extends BaseEnum<string> {
   static readonly UNKNOWN_USER = new LoginResult('unknown_user', 'Unknown username');
   static readonly LOCKED = new LoginResult('locked', 'Refused: locked after repeated failures');
   static readonly DISABLED = new LoginResult('disabled', 'Refused: account disabled');
+  static readonly RATE_LIMITED = new LoginResult('rate_limited', 'Refused: too many failures from the address');
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataTypes, type InferAttributes, type InferCreationAttributes, literal, Model, Op, type Sequelize } from 'sequelize';
 import { tableName, tableOptions } from '../../common/model_db/table_name.js';
+import { identifier } from '../../common/model_db/text_rule.js';
 
 export const GUARD_LOGIN_TABLE = tableName('sys', 'guard', 'login');
 
@@ -97,7 +98,7 @@ export async function purgeIdleGuards(olderThan: Date): Promise<number> {
 export function init(sequelize: Sequelize): void {
   GuardLogin.init(
     {
-      username: { type: DataTypes.STRING(64), primaryKey: true },
+      username: identifier({ type: DataTypes.STRING(64), primaryKey: true }),
       failures: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       inflight: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       window_start: { type: DataTypes.DATE, allowNull: false },

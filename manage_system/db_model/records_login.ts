@@ -7,6 +7,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { tableName, tableOptions } from '../../common/model_db/table_name.js';
+import { identifier } from '../../common/model_db/text_rule.js';
 
 export const RECORDS_LOGIN_TABLE = tableName('sys', 'records', 'login');
 
@@ -36,12 +37,13 @@ export class RecordsLogin extends Model<InferAttributes<RecordsLogin>, InferCrea
 export function init(sequelize: Sequelize): void {
   RecordsLogin.init(
     {
-      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      // BIGINT: grows with traffic; ids stay JSON numbers up to 2^53 - 1 (mysql2 supportBigNumbers, see README).
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
       account_id: { type: DataTypes.INTEGER, allowNull: true },
-      username: { type: DataTypes.STRING(64), allowNull: false },
+      username: identifier({ type: DataTypes.STRING(64), allowNull: false }),
       ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },
       user_agent: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
-      result: { type: DataTypes.STRING(16), allowNull: false },
+      result: identifier({ type: DataTypes.STRING(16), allowNull: false }),
       created_at: DataTypes.DATE,
     },
     {

@@ -10,7 +10,7 @@ import { Account } from '../db_model/account.js';
 import { AccountStatus } from '../db_model/enums.js';
 import { accountRc } from '../rc_model/account_rc.js';
 import { ACCOUNT_ID_PARAMS, CREATE_ACCOUNT_BODY, LIST_ACCOUNTS_QUERY, PATCH_ACCOUNT_BODY } from './account_schemas.js';
-import { changeSessionsRole, revokeAccountSessions } from './session_ops.js';
+import { changeSessionsRole, type LockedAccount, revokeAccountSessions, underAccountLock } from './session_ops.js';
 
 interface ListQuery extends PageQuery {
   username?: string;
@@ -85,10 +85,10 @@ export class AccountView extends ManageView {
     return this.params<{ id: number }>().id;
   }
 
-  private async load(): Promise<Account> {
-    const account = await Account.findByPk(this.id);
-    if (!account) throw new ApiError(StaCode.NOT_FOUND, `id: account ${this.id} does not exist`);
-    return account;
+  /** The locked account row; 404 when it does not exist. */
+  private found(locked: LockedAccount): Account {
+    if (!locked.account) throw new ApiError(StaCode.NOT_FOUND, `id: account ${this.id} does not exist`);
+    return locked.account;
   }
 
   async get() {
@@ -106,25 +106,31 @@ export class AccountView extends ManageView {
     if (self && (body.role !== undefined || body.status !== undefined)) {
       throw new ApiError(StaCode.FORBIDDEN, 'you cannot change your own role or status');
     }
-    const account = await this.load();
     const changes: Partial<Account> = {};
     if (body.display_name !== undefined) changes.display_name = body.display_name;
     if (body.role !== undefined) changes.role = body.role;
     if (body.status !== undefined) changes.status = body.status;
     if (body.password !== undefined) changes.password_hash = await hashPassword(body.password);
-    await account.update(changes);
+    // The account change and its effect on sessions commit together, under the account's lock.
+    const account = await underAccountLock(this.id, async (locked) => {
+      const account = await this.found(locked).update(changes, { transaction: locked.transaction });
+      if (body.status === AccountStatus.DISABLED.value) await revokeAccountSessions(locked);
+      else if (body.password !== undefined) await revokeAccountSessions(locked, self ? this.session.sid : undefined);
+      else if (body.role !== undefined) await changeSessionsRole(locked, body.role);
+      return account;
+    });
     await accountRc.invalidate(account.id);
-    if (body.status === AccountStatus.DISABLED.value) await revokeAccountSessions(account.id);
-    else if (body.password !== undefined) await revokeAccountSessions(account.id, self ? this.session.sid : undefined);
-    else if (body.role !== undefined) await changeSessionsRole(account.id, body.role);
     return this.answer(account.toPublic());
   }
 
   async delete() {
     if (this.id === this.session.account_id) throw new ApiError(StaCode.FORBIDDEN, 'id: you cannot delete your own account');
-    const account = await this.load();
-    await account.destroy();
-    await revokeAccountSessions(account.id);
+    const account = await underAccountLock(this.id, async (locked) => {
+      const account = this.found(locked);
+      await account.destroy({ transaction: locked.transaction });
+      await revokeAccountSessions(locked);
+      return account;
+    });
     await accountRc.invalidate(account.id);
     this.log.info(`account ${account.username} (#${account.id}) deleted by #${this.session.account_id}`);
     return this.answer({ id: account.id, deleted: true });

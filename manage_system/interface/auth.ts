@@ -2,12 +2,11 @@ import { ApiError } from '../../common/libs/api_error.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { sysConf } from '../config/index.js';
-import { Account } from '../db_model/account.js';
 import { accountRc } from '../rc_model/account_rc.js';
 import { LOGIN_USERNAME } from './account_schemas.js';
 import { checkCredentials } from './login_flow.js';
 import { requestMeta } from './request_meta.js';
-import { type OpenedSession, openSession, revokeToken } from './session_ops.js';
+import { type OpenedSession, openSession, refreshSession, revokeToken } from './session_ops.js';
 
 interface LoginBody {
   username: string;
@@ -38,35 +37,33 @@ export class LoginView extends ManageView {
   async post() {
     const { username, password } = this.body<LoginBody>();
     const { ip, userAgent } = requestMeta(this.c);
-    const account = await checkCredentials({ username: username.toLowerCase(), password, ip, userAgent });
-    await account.update({ last_login_at: new Date() });
+    const checked = await checkCredentials({ username: username.toLowerCase(), password, ip, userAgent });
+    const session = await openSession(checked, sysConf.SESSION_TTL_SECONDS, { ip, userAgent });
+    const { account } = session;
     await accountRc.invalidate(account.id);
-    const session = await openSession(account, sysConf.SESSION_TTL_SECONDS, ip, userAgent);
     this.log.info(`login ${account.username} (#${account.id}) from ${ip}`);
     return this.answer({ ...tokenAnswer(session), account: account.toPublic() });
   }
 }
 
-/** `POST /auth/logout`: revokes the caller's token at once, in every service. */
+/** `POST /auth/logout`: revokes the caller's token at once, in every service; 401 if a concurrent call spent it first. */
 export class LogoutView extends ManageView {
   static override spec: Record<string, ManageSpec> = { post: { summary: 'Revoke the current token' } };
 
   async post() {
-    await revokeToken(this.token);
+    if (!(await revokeToken(this.token))) {
+      throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: token is invalid, expired or revoked');
+    }
     return this.answer({ revoked: true });
   }
 }
 
-/** `POST /auth/refresh`: swaps the caller's token for a new one with a fresh expiry. */
+/** `POST /auth/refresh`: swaps the caller's token for a new one with a fresh expiry; a token is swapped once. */
 export class RefreshView extends ManageView {
   static override spec: Record<string, ManageSpec> = { post: { summary: 'Exchange the current token for a new one' } };
 
   async post() {
-    const account = await Account.findByPk(this.session.account_id);
-    if (!account) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: account no longer exists');
-    const { ip, userAgent } = requestMeta(this.c);
-    const session = await openSession(account, sysConf.SESSION_TTL_SECONDS, ip, userAgent);
-    await revokeToken(this.token);
+    const session = await refreshSession(this.token, this.session.account_id, sysConf.SESSION_TTL_SECONDS, requestMeta(this.c));
     return this.answer(tokenAnswer(session));
   }
 }

@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { csvLine } from '../../common/func/csv.js';
 import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
+import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { LoginResult } from '../db_model/enums.js';
@@ -83,6 +84,8 @@ export class LoginRecordExportView extends ManageView {
     const where = whereOf(this.query<RecordFilter>());
     let rows = await exportBatch(where, undefined);
     const log = this.log;
+    // Set when the client closes the download: the batch in flight then has nowhere to go.
+    let cancelled = false;
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -94,9 +97,16 @@ export class LoginRecordExportView extends ManageView {
           if (rows.length < BATCH) controller.close();
           else rows = await exportBatch(where, rows[rows.length - 1]?.id);
         } catch (err) {
-          log.failed('login record export failed', err as Error);
+          if (cancelled) return;
+          // The status line is out: an outage can only cut the file short, and the state line says why.
+          const down = dependencyFailure(err);
+          if (down) log.warn(`login record export cut short: ${down.what}`);
+          else log.failed('login record export failed', err as Error);
           controller.error(err);
         }
+      },
+      cancel() {
+        cancelled = true;
       },
     });
     return this.c.body(body, 200, {

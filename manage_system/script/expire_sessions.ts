@@ -1,18 +1,17 @@
-import { Op } from 'sequelize';
 import { daysAgo } from '../../common/func/time.js';
 import type { ScriptJob } from '../../common/libs/scheduler.js';
-import { LoginSession } from '../../common/model_db/login_session.js';
+import { deadSinceWhere, LoginSession } from '../../common/model_db/login_session.js';
 import { sysConf } from '../config/index.js';
 
-/** Deletes sessions that expired, or were revoked, more than a day ago (kept a day for audit). */
+/**
+ * Deletes sessions that expired, or were revoked, a day ago or more (kept a day for audit).
+ * "Expired" is the complement of `liveSessionWhere`, the test `resolve` and refresh use.
+ */
 export const expireSessions: ScriptJob = {
   name: 'expire_sessions',
   cron: sysConf.EXPIRE_SESSIONS_CRON,
   async run() {
-    const dayAgo = daysAgo(1);
-    const sessions = await LoginSession.destroy({
-      where: { [Op.or]: [{ expires_at: { [Op.lt]: dayAgo } }, { revoked_at: { [Op.lt]: dayAgo } }] },
-    });
+    const sessions = await LoginSession.destroy({ where: deadSinceWhere(daysAgo(1)) });
     return { sessions };
   },
 };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../../common/libs/db_registry.js';
 import { tempDir } from './backends.js';
 
@@ -153,4 +153,28 @@ export async function indexesOf(db: Sequelize, table: string): Promise<Record<st
 export async function tableNames(db: Sequelize): Promise<string[]> {
   const rows = (await db.getQueryInterface().showAllTables()) as (string | { tableName: string })[];
   return rows.map((r) => (typeof r === 'string' ? r : r.tableName)).sort();
+}
+
+/**
+ * The schema of every table but the migration record and lock tables, as the database
+ * itself prints it (MySQL `SHOW CREATE TABLE` without the AUTO_INCREMENT counter; SQLite's
+ * `sqlite_master`): equal text means an equal schema.
+ */
+export async function schemaText(db: Sequelize): Promise<string> {
+  const tables = (await tableNames(db)).filter((t) => !/_migrations(_lock)?$/.test(t) && t !== 'sqlite_sequence');
+  const parts: string[] = [];
+  for (const table of tables) {
+    if (db.getDialect() === 'sqlite') {
+      const rows = (await db.query('SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? ORDER BY type, name', {
+        replacements: [table],
+        type: QueryTypes.SELECT,
+      })) as { type: string; name: string; sql: string | null }[];
+      // SQLite's ALTER TABLE rewrites the statement with its own quotes: the same schema, other text.
+      parts.push(...rows.map((r) => `${r.type} ${r.name}: ${r.sql?.replace(/"([^"]*)"/g, '`$1`')}`));
+    } else {
+      const [row] = (await db.query(`SHOW CREATE TABLE \`${table}\``, { type: QueryTypes.SELECT })) as Record<string, string>[];
+      parts.push(row!['Create Table']!.replace(/ AUTO_INCREMENT=\d+/, ''));
+    }
+  }
+  return parts.join('\n');
 }

@@ -3,8 +3,12 @@ import { type DbArgs, parseDbArgs, USAGE } from './cli_args.js';
 import { cmdApply, cmdHistory } from './cmd_apply.js';
 import { cmdInit, cmdInitDb, cmdMigrate, type MigrateOptions, type Say } from './cmd_generate.js';
 import { MigrateError } from './migrate_error.js';
+import { initialisedServices } from './owners.js';
 import { terminalAsk } from './prompt.js';
 import { checkServiceName } from './service_info.js';
+
+/** Commands that, without `-t`, run for every initialised service (nothing they do loses data). */
+const EVERY_SERVICE: readonly string[] = ['upgrade', 'history', 'heads'];
 
 /**
  * The migration CLI (`npm run db -- <command> -t <service>`): runs one command and answers
@@ -20,6 +24,15 @@ export async function runDbCli(argv: string[], say: Say = (line) => process.stdo
       return 0;
     }
     process.chdir(PROJECT_ROOT);
+    if (!args.service && EVERY_SERVICE.includes(args.command)) {
+      if (args.version || args.steps || args.fake || args.resume)
+        throw new MigrateError('-v, --steps, --fake and --resume need -t <service>', 2);
+      // `npm run db -- upgrade` (the hint a missing table prints): every initialised service in turn.
+      const services = initialisedServices();
+      if (!services.length) throw new MigrateError('no service has migrations/<service>/migrate.json; name one with -t', 2);
+      for (const service of services) await dispatch(args, service, say);
+      return 0;
+    }
     return await dispatch(args, checkServiceName(args.service), say);
   } catch (err) {
     const where = `db${args ? ` ${args.command}` : ''}`;

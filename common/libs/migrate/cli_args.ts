@@ -29,6 +29,7 @@ export interface DbArgs {
 
 /** `--help` text: every command and option, and the exit codes. */
 export const USAGE = `usage: npm run db -- <command> -t <service> [options]
+       npm run db -- upgrade|history|heads [options]     (no -t: every service in migrations/)
 
   init               create migrations/<service>/ and record where models and connection come from
   init-db            write the first migration from the models and apply it to an empty database
@@ -44,7 +45,7 @@ export const USAGE = `usage: npm run db -- <command> -t <service> [options]
   heads              migrations not applied yet
 
   --fake             record (upgrade) or unrecord (downgrade) without running anything
-  --resume           continue a run that broke off, after the steps it applied
+  --resume           continue a run that failed (after fixing the cause); a killed one continues without it
   --allow-data-loss  run steps that drop tables or columns or narrow a type
   --dry-run          print the steps and stop
   --sql              print each SQL statement

@@ -1,6 +1,6 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Op } from './ops.js';
-import type { ColumnSpec, IndexSpec } from './types.js';
+import type { ColumnSpec, IndexSpec, TableOptionsSpec } from './types.js';
 
 /** What a free-form step (`m.step`) gets: the connection, and on SQLite the migration's transaction. */
 export interface RawStepDb {
@@ -25,9 +25,17 @@ export interface StepExecutor {
 export class MigrationContext {
   constructor(private readonly exec: StepExecutor) {}
 
-  /** Creates a table; fails if it already exists. */
-  createTable(table: string, columns: Record<string, ColumnSpec>): Promise<void> {
-    return this.exec.run({ kind: 'createTable', table, columns });
+  /** Creates a table; fails if it already exists. `options`: MySQL charset and default collation. */
+  createTable(table: string, columns: Record<string, ColumnSpec>, options?: TableOptionsSpec): Promise<void> {
+    return this.exec.run({ kind: 'createTable', table, columns, ...(options ? { options } : {}) });
+  }
+
+  /**
+   * MySQL: converts the table and its text columns to `to` (columns with their own collation
+   * lose it: set them again after). SQLite: nothing to do.
+   */
+  alterTableCharset(table: string, change: { from: TableOptionsSpec; to: TableOptionsSpec }): Promise<void> {
+    return this.exec.run({ kind: 'alterTableCharset', table, from: change.from, to: change.to });
   }
 
   dropTable(table: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { MigrateError } from './migrate_error.js';
-import { allIndexes, type Op, withoutUnique } from './ops.js';
+import { allIndexes, type Op, tableOptionsOf, withoutUnique } from './ops.js';
 import type { ColumnSpec, IndexSpec, Snapshot, TableSpec } from './types.js';
 
 /** Decided renames: tables old -> new, and per (new) table its columns old -> new. */
@@ -25,7 +25,7 @@ export function diffSnapshots(from: Snapshot, to: Snapshot, renames: Renames = N
     if (oldNameOf(table) !== undefined) continue;
     const spec = to[table]!;
     const columns = Object.fromEntries(Object.entries(spec.columns).map(([k, c]) => [k, withoutUnique(c)]));
-    ops.push({ kind: 'createTable', table, columns });
+    ops.push({ kind: 'createTable', table, columns, ...tableOptionsOf(spec) });
     for (const index of allIndexes(table, spec)) ops.push({ kind: 'addIndex', table, index });
   }
   for (const table of Object.keys(to)) {
@@ -48,6 +48,9 @@ function diffTable(table: string, oldTable: string, a: TableSpec, b: TableSpec, 
   const addIdx = [...after.values()].filter((i) => !before.has(i.name) || !sameIndex(before.get(i.name)!, i));
 
   const ops: Op[] = dropIdx.map((was) => ({ kind: 'removeIndex', table, name: was.name, was }));
+  const converted = (a.charset ?? null) !== (b.charset ?? null) || (a.collate ?? null) !== (b.collate ?? null);
+  if (converted)
+    ops.push({ kind: 'alterTableCharset', table, from: tableOptionsOf(a).options ?? {}, to: tableOptionsOf(b).options ?? {} });
   for (const [old, now] of renamed) ops.push({ kind: 'renameColumn', table, from: old, to: now });
   const columns = Object.entries(b.columns).map(([col, spec]) => ({ col, spec, was: a.columns[oldNameOf.get(col) ?? col] }));
   for (const { col, spec, was } of columns) {
@@ -56,7 +59,8 @@ function diffTable(table: string, oldTable: string, a: TableSpec, b: TableSpec, 
     ops.push({ kind: 'addColumn', table, column: col, spec: withoutUnique(spec) });
   }
   for (const { col, spec, was } of columns) {
-    if (was && key(withoutUnique(was)) !== key(withoutUnique(spec))) {
+    // A charset conversion resets every column's collation: the ones declared are set again.
+    if (was && (key(withoutUnique(was)) !== key(withoutUnique(spec)) || (converted && spec.collate))) {
       if (!!was.primaryKey !== !!spec.primaryKey) throw unsupported(table, col, 'changing the primary key');
       if (JSON.stringify(was.references) !== JSON.stringify(spec.references)) {
         throw unsupported(table, col, 'changing a foreign key');
@@ -76,7 +80,17 @@ function renameFields(index: IndexSpec, newNameOf: (col: string) => string): Ind
   return { ...index, fields };
 }
 
-const COLUMN_KEYS = ['type', 'allowNull', 'primaryKey', 'autoIncrement', 'unique', 'defaultValue', 'comment', 'references'];
+const COLUMN_KEYS = [
+  'type',
+  'allowNull',
+  'primaryKey',
+  'autoIncrement',
+  'unique',
+  'defaultValue',
+  'comment',
+  'references',
+  'collate',
+];
 const INDEX_KEYS = ['name', 'fields', 'unique', 'type'];
 
 /** Order-independent identity of a spec: fixed key order, false flags and undefined left out. */

@@ -80,13 +80,14 @@ function mustBreak(value: Plain): boolean {
  * `await m.<method>(args);` as one line when it fits, else with its last (object) argument
  * broken over lines, the way biome hugs a last object argument.
  */
-export function callStatement(indent: number, method: string, args: unknown[], expandLast = false): string {
+export function callStatement(indent: number, method: string, args: unknown[], expandLast = false, hugLast = true): string {
   const pad = ' '.repeat(indent);
   const head = `${pad}await m.${method}(`;
   const flatArgs = args.map((a) => flat(a as Plain));
   const whole = `${head}${flatArgs.join(', ')});`;
   if (!expandLast && whole.length <= LINE_WIDTH) return whole;
-  if (!isObject(args.at(-1) as Plain)) {
+  // Biome hugs a last object argument only when the ones before it are simple (not objects).
+  if (!isObject(args.at(-1) as Plain) || !hugLast) {
     const inner = ' '.repeat(indent + 2);
     return `${head}\n${args.map((a) => `${inner}${literal(a, { indent: indent + 2, lead: inner.length, tail: 1 })},`).join('\n')}\n${pad});`;
   }

@@ -21,7 +21,8 @@ export interface MigrationLock {
  * The lock that keeps two processes from migrating one database at once. MySQL/MariaDB:
  * `GET_LOCK` on a connection held by an open transaction (released by the server if the
  * process dies). SQLite: a lease row in `<name>_lock`, renewed while held and taken over
- * once expired, so a crashed holder blocks others for at most the lease time.
+ * once expired (at once when its holder was a process of this host that is gone), so a
+ * crashed holder blocks others for at most the lease time.
  */
 export function acquireLock(sequelize: Sequelize, opts: LockOptions): Promise<MigrationLock> {
   return sequelize.getDialect() === 'sqlite' ? leaseLock(sequelize, opts) : serverLock(sequelize, opts);
@@ -92,6 +93,7 @@ async function takeLease(sequelize: Sequelize, table: string, name: string, owne
   const run = (sql: string, args: unknown[]) => sequelize.query(sql, { replacements: args });
   try {
     await run(`DELETE FROM ${table} WHERE name = ? AND expires_at < ?`, [name, Date.now()]);
+    await dropDeadLocalHolder(sequelize, table, name);
     await run(`INSERT OR IGNORE INTO ${table} (name, owner, expires_at) VALUES (?, ?, ?)`, [name, owner, Date.now() + LEASE_MS]);
     const rows = (await sequelize.query(`SELECT owner FROM ${table} WHERE name = ?`, {
       replacements: [name],
@@ -102,5 +104,26 @@ async function takeLease(sequelize: Sequelize, table: string, name: string, owne
     // Another process is writing (a migration holds the database) for longer than the busy timeout.
     if (/SQLITE_BUSY|database is locked/.test(String((err as Error).message))) return false;
     throw err;
+  }
+}
+
+/** A lease held by a process of this host that is gone (killed) is taken over at once, not after it expires. */
+async function dropDeadLocalHolder(sequelize: Sequelize, table: string, name: string): Promise<void> {
+  const rows = (await sequelize.query(`SELECT owner FROM ${table} WHERE name = ?`, {
+    replacements: [name],
+    type: QueryTypes.SELECT,
+  })) as { owner: string }[];
+  const owner = rows[0]?.owner;
+  const [host, pid] = owner?.split(':') ?? [];
+  if (!owner || host !== os.hostname() || processAlive(Number(pid))) return;
+  await sequelize.query(`DELETE FROM ${table} WHERE name = ? AND owner = ?`, { replacements: [name, owner] });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

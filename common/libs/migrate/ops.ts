@@ -1,6 +1,6 @@
 import { narrowingReason } from './narrowing.js';
 import { uniqueIndexName } from './snapshot.js';
-import type { ColumnSpec, IndexSpec, TableSpec } from './types.js';
+import type { ColumnSpec, IndexSpec, TableOptionsSpec, TableSpec } from './types.js';
 
 /**
  * One schema operation: what `diff` produces, what a migration file calls on its
@@ -8,7 +8,8 @@ import type { ColumnSpec, IndexSpec, TableSpec } from './types.js';
  * `was` (the state an operation removes) is known when generating, so `down` can be written.
  */
 export type Op =
-  | { kind: 'createTable'; table: string; columns: Record<string, ColumnSpec> }
+  | { kind: 'createTable'; table: string; columns: Record<string, ColumnSpec>; options?: TableOptionsSpec }
+  | { kind: 'alterTableCharset'; table: string; from: TableOptionsSpec; to: TableOptionsSpec }
   | { kind: 'dropTable'; table: string; was?: TableSpec }
   | { kind: 'renameTable'; from: string; to: string }
   | { kind: 'addColumn'; table: string; column: string; spec: ColumnSpec }
@@ -52,6 +53,8 @@ export function describeOp(op: Op): string {
       return `create table ${op.table}`;
     case 'dropTable':
       return `drop table ${op.table}`;
+    case 'alterTableCharset':
+      return `convert table ${op.table} to ${op.to.charset ?? 'the database charset'}${op.to.collate ? ` ${op.to.collate}` : ''}`;
     case 'renameTable':
       return `rename table ${op.from} -> ${op.to}`;
     case 'addColumn':
@@ -74,25 +77,28 @@ export function describeOp(op: Op): string {
 }
 
 function changedParts(from: ColumnSpec, to: ColumnSpec): string {
-  const keys = ['type', 'allowNull', 'defaultValue', 'autoIncrement', 'comment', 'references'] as const;
+  const keys = ['type', 'allowNull', 'defaultValue', 'autoIncrement', 'comment', 'references', 'collate'] as const;
   const show = (v: unknown) => (v === undefined ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
-  return keys
+  const parts = keys
     .filter((k) => JSON.stringify(from[k]) !== JSON.stringify(to[k]))
-    .map((k) => `${k} ${show(from[k])} -> ${show(to[k])}`)
-    .join(', ');
+    .map((k) => `${k} ${show(from[k])} -> ${show(to[k])}`);
+  // Converting a table's charset resets every column's collation: an unchanged one is set again.
+  return parts.length ? parts.join(', ') : `collate ${show(to.collate)} again`;
 }
 
 /** The operations that undo `op` (generation time: `was` is always known there). */
 export function inverseOf(op: Op): Op[] {
   switch (op.kind) {
     case 'createTable':
-      return [{ kind: 'dropTable', table: op.table, was: { columns: op.columns, indexes: [] } }];
+      return [{ kind: 'dropTable', table: op.table, was: { columns: op.columns, indexes: [], ...op.options } }];
     case 'dropTable': {
       const was = op.was!;
       const columns = Object.fromEntries(Object.entries(was.columns).map(([k, c]) => [k, withoutUnique(c)]));
       const indexes = allIndexes(op.table, was).map((index): Op => ({ kind: 'addIndex', table: op.table, index }));
-      return [{ kind: 'createTable', table: op.table, columns }, ...indexes];
+      return [{ kind: 'createTable', table: op.table, columns, ...tableOptionsOf(was) }, ...indexes];
     }
+    case 'alterTableCharset':
+      return [{ kind: 'alterTableCharset', table: op.table, from: op.to, to: op.from }];
     case 'renameTable':
       return [{ kind: 'renameTable', from: op.to, to: op.from }];
     case 'addColumn':
@@ -117,4 +123,12 @@ export function downOps(up: readonly Op[]): Op[] {
   const down = [...up].reverse().flatMap(inverseOf);
   const dropped = new Set(down.filter((op) => op.kind === 'dropTable').map((op) => (op as { table: string }).table));
   return down.filter((op) => !(op.kind === 'removeIndex' && dropped.has(op.table)));
+}
+
+/** `{ options }` for a `createTable` of the table (nothing when it declares no charset). */
+export function tableOptionsOf(spec: TableSpec): { options?: TableOptionsSpec } {
+  const options: TableOptionsSpec = {};
+  if (spec.charset) options.charset = spec.charset;
+  if (spec.collate) options.collate = spec.collate;
+  return Object.keys(options).length ? { options } : {};
 }

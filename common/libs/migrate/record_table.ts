@@ -40,7 +40,8 @@ export class MigrationRecords implements UmzugStorage {
         applied_at: { type: DataTypes.DATE, allowNull: true },
         updated_at: { type: DataTypes.DATE, allowNull: false },
       },
-      { tableName: table, timestamps: false },
+      // utf8mb4 whatever the database's default: error texts quote any input.
+      { tableName: table, timestamps: false, charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
     );
   }
 

@@ -68,7 +68,10 @@ function renderOp(op: Op): string {
   const call = (method: string, args: unknown[], expandLast = false) => callStatement(2, method, args, expandLast);
   switch (op.kind) {
     case 'createTable':
+      if (op.options) return callStatement(2, 'createTable', [op.table, op.columns, op.options], false, false);
       return call('createTable', [op.table, op.columns], true);
+    case 'alterTableCharset':
+      return call('alterTableCharset', [op.table, { from: op.from, to: op.to }]);
     case 'dropTable':
       return call('dropTable', [op.table]);
     case 'renameTable':

@@ -59,12 +59,14 @@ async function inTransaction(o: RunFileOptions, run: Run): Promise<void> {
 async function journaled(o: RunFileOptions, run: Run): Promise<void> {
   const { records, file, direction } = o;
   const rec = await records.get(file.name);
-  const resumable = rec && (rec.state === `running_${direction}` || rec.state === `failed_${direction}`);
-  const skip = o.resume && resumable ? rec.steps_done : 0;
+  // The runner let this run through only if it may continue a broken-off one (killed, or --resume).
+  const broken = rec && (rec.state === `running_${direction}` || rec.state === `failed_${direction}`);
+  const skip = broken ? rec.steps_done : 0;
   await records.write(file.name, { state: `running_${direction}`, steps_total: o.total, steps_done: skip, error: null });
   const applier = new StepApplier({
     env: { sequelize: o.sequelize },
     skip,
+    recheck: broken && rec.current_step?.startsWith(`step ${skip + 1}:`) ? skip + 1 : 0,
     allowDataLoss: o.allowDataLoss,
     journal: (event, n, what) =>
       records.write(file.name, event === 'start' ? { current_step: `step ${n}: ${what}` } : { steps_done: n }),

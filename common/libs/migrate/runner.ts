@@ -28,7 +28,7 @@ export interface ApplyOptions {
   steps?: number;
   /** Record (or unrecord) without running. */
   fake?: boolean;
-  /** Continue a run that broke off after the steps it had applied. */
+  /** Continue a run that failed (its cause fixed) after the steps it had applied; a killed run continues without it. */
   resume?: boolean;
   allowDataLoss?: boolean;
   /** Print the steps and stop. */
@@ -107,12 +107,12 @@ export class MigrationRunner {
       direction,
       opts,
     );
+    await this.assertNoBrokenRun(direction, chosen[0], opts);
     if (!chosen.length) {
       const at = (await umzug.executed()).at(-1)?.name ?? 'no migration applied';
       this.say(`${service}: nothing to ${direction === 'up' ? 'upgrade' : 'downgrade'} (at ${at})`);
       return [];
     }
-    await this.assertNoBrokenRun(direction, chosen[0]!, opts);
     const plans = await this.plan(chosen, direction);
     for (const [name, ops] of plans) totals.set(name, ops.length);
     if (opts.dryRun) {
@@ -155,12 +155,25 @@ export class MigrationRunner {
     return plans;
   }
 
-  /** A run that broke off with steps applied blocks every other run until it is resumed or faked. */
-  private async assertNoBrokenRun(direction: Direction, first: string, opts: ApplyOptions): Promise<void> {
+  /**
+   * A run that broke off with steps applied blocks every other run until it is continued or
+   * faked. A killed run (`running_*`: we hold the lock, so its process is gone) is continued
+   * by the same command without flags; a failed one (`failed_*`) needs `--resume`, saying the
+   * cause was fixed.
+   */
+  private async assertNoBrokenRun(direction: Direction, first: string | undefined, opts: ApplyOptions): Promise<void> {
     const broken = (await this.records.all()).find((r) => r.state !== 'applied' && r.steps_done > 0);
     if (!broken || opts.fake) return;
-    if (opts.resume && broken.name === first && broken.state.endsWith(direction)) return;
+    const killed = broken.state.startsWith('running');
+    if ((opts.resume || killed) && broken.name === first && broken.state.endsWith(direction)) return;
     const way = broken.state.endsWith('up') ? 'upgrade' : 'downgrade';
+    if (killed) {
+      throw new MigrateError(
+        `${broken.name}: its ${way} was cut off (process stopped) after step ${broken.steps_done} of ${broken.steps_total}; ` +
+          `finish it first: \`npm run db -- ${way} -t ${this.opts.service}\``,
+        3,
+      );
+    }
     throw new MigrateError(
       `${broken.name}: its ${way} broke off at ${broken.current_step ?? '?'} (of ${broken.steps_total}): ${broken.error ?? 'process stopped'}; ` +
         `steps 1-${broken.steps_done} are applied. Fix the cause, then \`npm run db -- ${way} -t ${this.opts.service} --resume\`, ` +

@@ -40,7 +40,11 @@ function tableSpecOf(model: AnyModel, table: string): TableSpec {
   const indexes = ((model.options.indexes ?? []) as RawIndexOptions[]).map((raw) => indexSpecOf(raw, table, fieldOf));
   for (const [name, fields] of uniqueGroups) indexes.push({ name, fields, unique: true });
   indexes.sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { columns, indexes };
+  const spec: TableSpec = { columns, indexes };
+  const { charset, collate } = model.options as { charset?: string; collate?: string };
+  if (charset) spec.charset = charset;
+  if (collate) spec.collate = collate;
+  return spec;
 }
 
 function columnSpecOf(attr: ModelAttributeColumnOptions, where: string): ColumnSpec {
@@ -51,6 +55,8 @@ function columnSpecOf(attr: ModelAttributeColumnOptions, where: string): ColumnS
   const def = defaultSpecOf(attr.defaultValue, where);
   if (def !== undefined && !(def === null && spec.allowNull)) spec.defaultValue = def;
   if (attr.comment) spec.comment = attr.comment;
+  const collate = (attr as { collate?: string }).collate;
+  if (collate) spec.collate = collate;
   const ref = attr.references;
   if (ref && typeof ref === 'object') {
     const target = ref.model;

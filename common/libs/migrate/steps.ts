@@ -1,3 +1,4 @@
+import { alreadyApplied } from './applied_check.js';
 import { MigrationContext, type RawStep, type StepExecutor } from './context.js';
 import { applyOp, type DdlEnv } from './ddl.js';
 import { MigrateError } from './migrate_error.js';
@@ -28,6 +29,11 @@ export interface ApplierOptions {
   /** Steps already applied by a run that broke off (`--resume`): they are passed over. */
   skip: number;
   allowDataLoss: boolean;
+  /**
+   * The step a broken-off run had started but not journaled as done (0: none): it may or may
+   * not have taken effect, so the schema is asked first and it is passed over if it did.
+   */
+  recheck?: number;
   /** Told before and after each step (MySQL keeps its journal row up to date with it). */
   journal?: (event: 'start' | 'done', step: number, description: string) => Promise<void>;
 }
@@ -53,7 +59,9 @@ export class StepApplier implements StepExecutor {
     const loss = dataLossOf(op);
     if (loss && !this.opts.allowDataLoss) throw new MigrateError(`refused: ${loss} (needs --allow-data-loss)`, 3);
     await this.opts.journal?.('start', n, what);
-    await applyOp(op, this.opts.env, raw);
+    if (!(n === this.opts.recheck && (await alreadyApplied(op, this.opts.env)))) await applyOp(op, this.opts.env, raw);
+    // Test hook: dies right after step n took effect, before it is journaled (the worst moment for a kill).
+    if (Number(process.env.GH_MIGRATE_KILL_AFTER_STEP) === n) process.kill(process.pid, 'SIGKILL');
     this.done = n;
     await this.opts.journal?.('done', n, what);
   }

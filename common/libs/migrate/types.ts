@@ -10,6 +10,15 @@ export interface TableSpec {
   columns: Record<string, ColumnSpec>;
   /** Indexes declared on the model; a column's `unique: true` is kept on the column. */
   indexes: IndexSpec[];
+  /** MySQL/MariaDB table character set and default collation (SQLite has neither; absent: the database's). */
+  charset?: string;
+  collate?: string;
+}
+
+/** The table options a `createTable` step carries. */
+export interface TableOptionsSpec {
+  charset?: string;
+  collate?: string;
 }
 
 /** A database default: a scalar, raw SQL, or a point in time (ISO text). */
@@ -25,6 +34,11 @@ export interface ColumnSpec {
   defaultValue?: DefaultSpec;
   comment?: string;
   references?: ReferenceSpec;
+  /**
+   * A text column's own collation (MySQL/MariaDB; see `collation.ts` for MySQL 8's name).
+   * SQLite compares text byte for byte already, so there it changes nothing.
+   */
+  collate?: string;
 }
 
 export interface ReferenceSpec {

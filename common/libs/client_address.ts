@@ -1,0 +1,60 @@
+import { BlockList, isIP } from 'node:net';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { incomingHeader } from './incoming_header.js';
+
+let trusted: BlockList | undefined;
+
+/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is `10.0.0.1`. */
+function plain(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
+}
+
+function isTrusted(address: string): boolean {
+  const family = isIP(address);
+  return trusted !== undefined && family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Sets the proxies whose `X-Forwarded-For` is believed: addresses (`10.0.0.5`, `::1`) or
+ * CIDR ranges (`10.0.0.0/8`). Called once at start with `TRUSTED_PROXIES`; an empty list
+ * (the default) trusts no header. Throws on an entry that is not an address or range.
+ */
+export function trustProxies(entries: readonly string[]): void {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  trusted = entries.length ? list : undefined;
+}
+
+/**
+ * The address of whoever sent the request: the socket's peer, unless that peer is a
+ * trusted proxy; then the right-most `X-Forwarded-For` entry that is not a trusted proxy
+ * (entries left of it could be written by the client itself). Empty when unknown.
+ */
+export function clientAddress(c: Context): string {
+  let peer: string;
+  try {
+    peer = plain(getConnInfo(c).remote.address ?? '');
+  } catch {
+    return '';
+  }
+  if (!isTrusted(peer)) return peer;
+  const hops = (incomingHeader(c, 'x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => plain(hop.trim()))
+    .filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return peer; // a malformed hop: nothing left of it can be believed
+    if (!isTrusted(hop)) return hop;
+  }
+  return hops[0] ?? peer;
+}
