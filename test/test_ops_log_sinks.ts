@@ -35,14 +35,27 @@ async function waitForOutput(svc: ServiceProcess, needle: string, times = 1, tim
   }
 }
 
-/** `count` requests that each write one access line; every one must be answered. */
-async function serve(call: Call, count: number, tag: string): Promise<void> {
+/**
+ * `count` requests that each write one access line; every one must be answered. An access
+ * line is written once the answer is out, which can be after the client has read it, so this
+ * resolves only when `settled` has seen the last request's line (written or, in a failed
+ * sink, dropped): counts read after it are exact.
+ */
+async function serve(call: Call, count: number, tag: string, settled: (rid: string) => Promise<unknown>): Promise<void> {
+  let rid = '';
   for (let i = 0; i < count; i++) {
     const res = await call('GET', `/no-such-page/${tag}-${i}`);
     assert.equal(res.status, 404, res.text);
     assert.equal(res.body.code, 404);
+    rid = res.headers.get('x-request-id') ?? '';
   }
+  await settled(rid);
 }
+
+/** The access line of `rid` was handled: stdout (a working sink) shows it. */
+const onStdout = (svc: ServiceProcess) => (rid: string) => waitForOutput(svc, `[${rid}]`);
+/** The access line of `rid` was handled: the access file (a working sink) holds it. */
+const inAccessFile = (logs: string, service: string) => (rid: string) => waitForLog(logs, service, 'access', `[${rid}]`, 15_000);
 
 /** One request; resolves once its access line is in the access file. */
 async function servedAndLogged(call: Call, logDir: string, service: string): Promise<void> {
@@ -189,7 +202,7 @@ for (const launcher of LAUNCHERS) {
 
     it('keeps serving on a full disk, says so once per file, and counts the dropped lines into the file on SIGHUP', async () => {
       const count = someCount();
-      await serve(call, count, 'full');
+      await serve(call, count, 'full', onStdout(svc));
       await waitForOutput(svc, failedNotice('access', 'ENOSPC'));
       await waitForOutput(svc, failedNotice('info', 'ENOSPC'));
       assert.equal(occurrences(svc.output(), failedNotice('access', 'ENOSPC')), 1, svc.output());
@@ -215,7 +228,7 @@ for (const launcher of LAUNCHERS) {
       svc.proc.kill('SIGHUP'); // the access file is now /dev/full
       await waitUntilLogged(() => occurrences(readLogs(logDir, service, 'info'), 'SIGHUP: reloaded') > reloads);
       const count = someCount();
-      await serve(call, count, 'again');
+      await serve(call, count, 'again', onStdout(svc));
       // a new failure, so a new notice
       await waitForOutput(svc, failedNotice('access', 'ENOSPC'), notices + 1);
 
@@ -246,7 +259,7 @@ for (const launcher of LAUNCHERS) {
       await waitForOutput(svc, `log sink access-${today()}.log failed (`, notices + 1);
       assert.match(svc.output(), new RegExp(`log sink access-${today()}\\.log failed \\((ENOTDIR|EEXIST)\\)`));
       const count = someCount();
-      await serve(call, count, 'nodir');
+      await serve(call, count, 'nodir', onStdout(svc));
 
       fs.rmSync(serviceDir);
       svc.proc.kill('SIGHUP');
@@ -284,11 +297,11 @@ for (const launcher of LAUNCHERS) {
       const { svc, call, logs } = await start();
       svc.proc.stdout?.destroy();
       const count = someCount();
-      await serve(call, count, 'epipe');
+      await serve(call, count, 'epipe', inAccessFile(logs, service));
       await waitForOutput(svc, 'log sink stdout failed (EPIPE)');
       svc.proc.kill('SIGHUP'); // a retry on a closed pipe fails again, quietly
       await waitForLog(logs, service, 'info', 'SIGHUP: reloaded', 15_000);
-      await serve(call, count, 'epipe-after');
+      await serve(call, count, 'epipe-after', inAccessFile(logs, service));
       assert.equal(occurrences(svc.output(), 'log sink stdout failed'), 1, svc.output());
       assert.equal(occurrences(readLogs(logs, service, 'access'), '/no-such-page/epipe'), 2 * count);
       assert.equal(svc.proc.exitCode, null);
@@ -299,10 +312,10 @@ for (const launcher of LAUNCHERS) {
       svc.proc.stdout?.destroy();
       svc.proc.stderr?.destroy();
       const count = someCount();
-      await serve(call, count, 'closed');
+      await serve(call, count, 'closed', inAccessFile(logs, service));
       svc.proc.kill('SIGHUP');
       await waitForLog(logs, service, 'info', 'SIGHUP: reloaded', 15_000);
-      await serve(call, count, 'closed-after');
+      await serve(call, count, 'closed-after', inAccessFile(logs, service));
       await servedAndLogged(call, logs, service);
       assert.equal(svc.proc.exitCode, null);
     });
@@ -333,9 +346,9 @@ for (const launcher of LAUNCHERS) {
         // "listening on" goes to stdout, which is /dev/full: wait for the info file instead
         await waitForLog(logs, service, 'info', 'listening on', 60_000);
         const count = someCount();
-        await serve(call, count, 'fullout');
+        await serve(call, count, 'fullout', inAccessFile(logs, service));
         await waitUntilLogged(() => stderr.includes('log sink stdout failed (ENOSPC)'));
-        await serve(call, count, 'fullout-after');
+        await serve(call, count, 'fullout-after', inAccessFile(logs, service));
         assert.equal(occurrences(stderr, 'log sink stdout failed'), 1, stderr);
         assert.equal(occurrences(readLogs(logs, service, 'access'), '/no-such-page/fullout'), 2 * count);
         assert.equal(proc.exitCode, null, stderr);
