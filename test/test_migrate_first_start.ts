@@ -87,6 +87,11 @@ for (const name of BACKEND_NAMES) {
       assert.equal(fixed.code, 0, `${hint}: ${fixed.out}`);
       const post = await call('POST', path, { token, body: { body: 'after the hint' } });
       assert.equal(post.status, 201, post.text);
+      // without -t, history lists every service, each under its name
+      const history = await runPrinted('npm run db -- history', backend.env);
+      assert.equal(history.code, 0, history.out);
+      for (const service of ['guidance_ws', 'manage_system'])
+        assert.match(history.out, new RegExp(`^${service}:\\n(applied .*\\n)+`, 'm'));
     });
   });
 }

@@ -30,7 +30,10 @@ export async function runDbCli(argv: string[], say: Say = (line) => process.stdo
       // `npm run db -- upgrade` (the hint a missing table prints): every initialised service in turn.
       const services = initialisedServices();
       if (!services.length) throw new MigrateError('no service has migrations/<service>/migrate.json; name one with -t', 2);
-      for (const service of services) await dispatch(args, service, say);
+      for (const service of services) {
+        if (args.command === 'history') say(`${service}:`); // upgrade and heads name the service on each line
+        await dispatch(args, service, say);
+      }
       return 0;
     }
     return await dispatch(args, checkServiceName(args.service), say);
