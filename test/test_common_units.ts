@@ -10,7 +10,7 @@ import { ConfError, loadConf } from '../common/libs/load_conf.js';
 import { MultLogger } from '../common/libs/mult_logger.js';
 import { notFound, onError } from '../common/libs/on_error.js';
 import { redactText, redactValue } from '../common/libs/redact.js';
-import { requestScope } from '../common/libs/request_scope.js';
+import { withRequestScope } from '../common/libs/request_scope.js';
 import { mountRoutes } from '../common/libs/router.js';
 import { StaCode } from '../common/libs/sta_code.js';
 import { tableName } from '../common/model_db/table_name.js';
@@ -150,7 +150,6 @@ describe('router (in-process)', () => {
   const logDir = tempDir('router');
   const log = new MultLogger({ service: 'router_test', dir: logDir, stdout: false });
   const app = new Hono();
-  app.use(requestScope({ log }));
   mountRoutes(
     app,
     [
@@ -161,6 +160,7 @@ describe('router (in-process)', () => {
   );
   app.notFound(notFound);
   app.onError(onError(log));
+  app.fetch = withRequestScope(app.fetch, { log });
   after(async () => {
     await log.close();
     fs.rmSync(logDir, { recursive: true, force: true });

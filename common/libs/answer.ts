@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { requestIdOf } from './request_scope.js';
 import { StaCode, type StaCodeEntry } from './sta_code.js';
 
 export interface Envelope<T = unknown> {
@@ -24,7 +25,7 @@ export interface AnswerOptions {
 }
 
 export function envelope<T>(c: Context, data: T, sta: StaCodeEntry, msg?: string): Envelope<T> {
-  return { code: sta.code, msg: msg ?? sta.msg, data, request_id: c.get('requestId') ?? '' };
+  return { code: sta.code, msg: msg ?? sta.msg, data, request_id: requestIdOf(c) };
 }
 
 /** Answers `{code, msg, data, request_id}`. */

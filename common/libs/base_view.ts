@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { type AnswerOptions, answerJson, answerPage } from './answer.js';
 import type { MultLogger } from './mult_logger.js';
+import { logOf } from './request_scope.js';
 
 export type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_VERBS: readonly HttpVerb[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -46,7 +47,7 @@ export class BaseView {
   async before(): Promise<void> {}
 
   get log(): MultLogger {
-    return this.c.get('log');
+    return logOf(this.c);
   }
 
   failed(msg: string, meta?: Record<string, unknown> | Error): void {

@@ -1,30 +1,19 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { ApiError } from './api_error.js';
 import { ClientGoneError, connectionGone } from './client_gone.js';
 import { incomingHeader } from './incoming_header.js';
+import type { HostEnv } from './request_scope.js';
 import { StaCode } from './sta_code.js';
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    bodyLimit: number;
-  }
-}
 
 function tooLarge(limit: number): ApiError {
   return new ApiError(StaCode.PAYLOAD_TOO_LARGE, `body: larger than ${limit} bytes`);
 }
 
-/**
- * Refuses a declared `Content-Length` over the limit before anything is read, and records
- * the limit for `readBodyText`, which enforces it on bodies sent without a length.
- */
-export function bodyLimit(maxBytes: number): MiddlewareHandler {
-  return function bodyLimitMiddleware(c, next) {
-    c.set('bodyLimit', maxBytes);
-    const declared = incomingHeader(c, 'content-length');
-    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-    return next();
-  };
+/** The envelope for a declared `Content-Length` over the limit, answered before anything runs. */
+export function tooLargeAnswer(limit: number, requestId: string): Response {
+  const sta = StaCode.PAYLOAD_TOO_LARGE;
+  const body = JSON.stringify({ code: sta.code, msg: `body: larger than ${limit} bytes`, data: null, request_id: requestId });
+  return new Response(body, { status: sta.status, headers: { 'content-type': 'application/json' } });
 }
 
 /**
@@ -41,7 +30,7 @@ export async function readBodyText(c: Context): Promise<string> {
 }
 
 async function readWithinLimit(c: Context): Promise<string> {
-  const limit = c.get('bodyLimit') ?? Number.POSITIVE_INFINITY;
+  const limit = (c.env as HostEnv | undefined)?.bodyLimit ?? Number.POSITIVE_INFINITY;
   if (incomingHeader(c, 'content-length') !== undefined) return await c.req.text();
   const reader = c.req.raw.body?.getReader();
   if (!reader) return '';

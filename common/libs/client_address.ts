@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -7,6 +8,7 @@ let trusted: BlockList | undefined;
 
 /** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is `10.0.0.1`. */
 function plain(address: string): string {
+  if (!address.startsWith('::ffff:') && !address.startsWith('::FFFF:')) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return mapped ? mapped[1]! : address;
 }
@@ -46,8 +48,19 @@ export function clientAddress(c: Context): string {
   } catch {
     return '';
   }
+  return isTrusted(peer) ? forwardedFrom(peer, incomingHeader(c, 'x-forwarded-for')) : peer;
+}
+
+/** The same for a node request; empty without one (`app.request()`). */
+export function addressOf(incoming: IncomingMessage | undefined): string {
+  const peer = plain(incoming?.socket?.remoteAddress ?? '');
   if (!isTrusted(peer)) return peer;
-  const hops = (incomingHeader(c, 'x-forwarded-for') ?? '')
+  const header = incoming?.headers['x-forwarded-for'];
+  return forwardedFrom(peer, Array.isArray(header) ? header.join(', ') : header);
+}
+
+function forwardedFrom(peer: string, forwardedFor: string | undefined): string {
+  const hops = (forwardedFor ?? '')
     .split(',')
     .map((hop) => plain(hop.trim()))
     .filter(Boolean);

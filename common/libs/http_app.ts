@@ -2,16 +2,15 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { answerJson } from './answer.js';
 import type { BaseConf } from './base_conf.js';
-import { bodyLimit } from './body_limit.js';
 import { pingCaches } from './cache_registry.js';
 import { trustProxies } from './client_address.js';
 import { pingDbs } from './db_registry.js';
 import type { MultLogger } from './mult_logger.js';
 import { notFound, onError } from './on_error.js';
 import { buildOpenApi, type OpenApiInfo } from './openapi.js';
-import { requestScope } from './request_scope.js';
+import { withRequestScope } from './request_scope.js';
 import { type MountedRoute, mountRoutes, type Route } from './router.js';
-import { secureHeaders } from './secure_headers.js';
+import { secureHeaderList } from './secure_headers.js';
 import { StaCode } from './sta_code.js';
 
 export interface HttpAppOptions {
@@ -39,17 +38,22 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 }
 
 /**
- * The HTTP app of a service: request scope, secure headers, CORS, body limit, the routes,
- * `/health`, `/ready`, `/openapi.json`, and the envelope for every error.
+ * The HTTP app of a service: the request scope around its `fetch` (request id, secure
+ * headers, body limit, access line), CORS, the routes, `/health`, `/ready`, `/openapi.json`,
+ * and the envelope for every error.
  */
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
   const app = new Hono();
   trustProxies(conf.TRUSTED_PROXIES);
-  app.use(requestScope({ log, skipAccessLog: conf.ACCESS_LOG_SKIP, isDraining: opts.isDraining }));
-  app.use(secureHeaders());
+  app.fetch = withRequestScope(app.fetch, {
+    log,
+    skipAccessLog: conf.ACCESS_LOG_SKIP,
+    isDraining: opts.isDraining,
+    headers: secureHeaderList(),
+    bodyLimit: conf.BODY_LIMIT,
+  });
   if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));
-  app.use(bodyLimit(conf.BODY_LIMIT));
 
   app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
   app.get('/ready', async (c) => {

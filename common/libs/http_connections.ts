@@ -24,21 +24,27 @@ interface ConnState {
 export class ConnectionTracker {
   private readonly conns = new Map<Socket, ConnState>();
 
-  constructor(server: Server) {
+  constructor(server: Server, isDraining: () => boolean) {
     server.on('connection', (socket: Socket) => {
       this.conns.set(socket, { busy: 0, idleSince: performance.now(), bytesAtIdle: 0 });
       socket.once('close', () => this.conns.delete(socket));
     });
+    // One listener for every response, made once: a closure per request would be an allocation each.
+    const conns = this.conns;
+    function onClose(this: ServerResponse) {
+      const state = conns.get(this.req.socket);
+      if (!state) return;
+      state.busy--;
+      state.idleSince = performance.now();
+      state.bytesAtIdle = this.req.socket.bytesRead;
+    }
     // prepended: runs before the app writes its head, so a header set here still goes out
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-      const state = this.conns.get(req.socket);
+      if (isDraining()) res.setHeader('Connection', 'close');
+      const state = conns.get(req.socket);
       if (!state) return;
       state.busy++;
-      res.once('close', () => {
-        state.busy--;
-        state.idleSince = performance.now();
-        state.bytesAtIdle = req.socket.bytesRead;
-      });
+      res.on('close', onClose);
     });
   }
 

@@ -37,10 +37,7 @@ export function listen(app: Hono, port: number, hostname: string, opts: ListenOp
   return new Promise((resolve, reject) => {
     const websocket = opts.websocket ? { server: opts.websocket } : undefined;
     const server = serve({ fetch: app.fetch, port, hostname, websocket }) as Server;
-    const connections = new ConnectionTracker(server);
-    server.prependListener('request', (_req, res) => {
-      if (draining) res.setHeader('Connection', 'close');
-    });
+    const connections = new ConnectionTracker(server, () => draining);
     server.once('error', reject);
     server.on('clientError', answerClientError);
     server.once('listening', () => {

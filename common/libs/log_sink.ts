@@ -54,14 +54,17 @@ export class LogSink {
     this.notice = opts.notice ?? noticeOnStderr;
   }
 
-  /** Writes a line, or drops and counts it while the target is failed; after `close()`, drops it. */
-  write(line: string): void {
+  /**
+   * Writes a line, or drops and counts it while the target is failed; after `close()`, drops it.
+   * `lines` > 1: `line` is that many lines joined by newlines (a batch), counted as many.
+   */
+  write(line: string, lines = 1): void {
     if (this.closed) return;
     if (this.broken) {
-      this.dropped++;
+      this.dropped += lines;
       return;
     }
-    this.target.write(line, this.written);
+    this.target.write(line, lines === 1 ? this.written : (err) => this.lost(err, lines));
   }
 
   /** Reopens the target (logrotate moved the file); a failed sink tries to recover now. */
@@ -85,11 +88,13 @@ export class LogSink {
     this.target.close();
   }
 
-  private readonly written = (err?: Error | null): void => {
+  private readonly written = (err?: Error | null): void => this.lost(err, 1);
+
+  private lost(err: Error | null | undefined, lines: number): void {
     if (!err) return;
-    this.dropped++;
+    this.dropped += lines;
     this.fail(err);
-  };
+  }
 
   private fail(err: Error): void {
     if (this.broken) return;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import winston from 'winston';
+import { LineBatch } from './log_batch.js';
 import { DailyFileTarget } from './log_file_target.js';
 import { LogSink } from './log_sink.js';
 import { sinkTransport } from './log_sink_transport.js';
@@ -65,13 +66,15 @@ export class MultLogger {
   private readonly files = new Map<string, LogSink>();
   private readonly main: winston.Logger;
   private readonly failedLog: winston.Logger;
+  private readonly accessLines: LineBatch;
 
   constructor(opts: MultLoggerOptions) {
     this.opts = { level: 'info', keepDays: 14, stdout: true, ...opts };
     this.dir = path.join(opts.dir, opts.service);
     this.main = this.file('info', this.opts.level);
     this.failedLog = this.file('failed', 'warn');
-    this.openFile('access');
+    const access = this.openFile('access');
+    this.accessLines = new LineBatch(this.opts.stdout ? [access, stdSinks().out] : [access]);
   }
 
   /** A logger writing to `<name>-YYYY-MM-DD.log`; created once per name. */
@@ -111,14 +114,12 @@ export class MultLogger {
   }
 
   /**
-   * One access line, same format as the others. Written straight to the rotating file (and
-   * stdout), not through a winston logger: its stream pipeline costs more per request than
-   * the request itself, and access lines are one per request.
+   * One access line, same format as the others, to the `access-` file (and stdout). Not through
+   * a winston logger, whose stream pipeline costs more than a small request, and written in
+   * batches, one write per event-loop turn (`LineBatch`): access lines come one per request.
    */
   access(msg: string, rid?: string): void {
-    const line = `${new Date().toISOString()} INFO [${rid ?? '-'}] ${redactText(msg)}`;
-    this.files.get('access')?.write(line);
-    if (this.opts.stdout) stdSinks().out.write(line);
+    this.accessLines.push(`${new Date().toISOString()} INFO [${rid ?? '-'}] ${redactText(msg)}`);
   }
 
   setLevel(level: string): void {
@@ -151,6 +152,7 @@ export class MultLogger {
           }),
       ),
     );
+    this.accessLines.flush();
     for (const sink of this.files.values()) sink.close();
   }
 }

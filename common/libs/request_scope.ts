@@ -1,17 +1,28 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { clientAddress } from './client_address.js';
-import { CLIENT_CLOSED, nodeExchange } from './client_gone.js';
-import { incomingHeader } from './incoming_header.js';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context, Hono } from 'hono';
+import { tooLargeAnswer } from './body_limit.js';
+import { addressOf } from './client_address.js';
+import { CLIENT_CLOSED } from './client_gone.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
-import { setResponseHeader } from './response_header.js';
 
-declare module 'hono' {
-  interface ContextVariableMap {
-    requestId: string;
-    log: MultLogger;
-  }
+/**
+ * What the host adds to the env Hono hands each handler as `c.env`: @hono/node-server's
+ * `{incoming, outgoing}` (absent under `app.request()`), plus the request id.
+ */
+export interface HostEnv {
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+  requestId?: string;
+  /** The body size limit in bytes, enforced while a body is read (`readBodyText`). */
+  bodyLimit?: number;
+  /** The service logger (views reach it as `this.log`). */
+  log?: MultLogger;
 }
+
+type Fetch = Hono['fetch'];
+type Ctx = Parameters<Fetch>[2];
 
 export interface RequestScopeOptions {
   log: MultLogger;
@@ -19,52 +30,102 @@ export interface RequestScopeOptions {
   skipAccessLog?: readonly string[];
   /** True while the server drains: answers then carry `Connection: close`. */
   isDraining?: () => boolean;
+  /** Headers every answer carries, computed once (`secureHeaderList`). */
+  headers?: readonly (readonly [string, string])[];
+  /** A declared `Content-Length` over this many bytes is answered 413 before anything runs. */
+  bodyLimit?: number;
 }
 
 /** Accepted incoming ids: short, no spaces or line breaks (nothing that could forge a log line). */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function clientIp(c: Parameters<MiddlewareHandler>[0]): string {
-  return clientAddress(c);
+/** The request id of the request `c` answers ('' outside a request scope). */
+export function requestIdOf(c: Context): string {
+  return (c.env as HostEnv | undefined)?.requestId ?? '';
 }
 
-/**
- * Calls `write(status)` once the answer is out: when node has handed all of it to the
- * socket, or 499 when the connection closed first (the client left mid-body or mid-answer,
- * e.g. mid CSV export). A 5xx the app chose stays as it is. Without node (`app.request()`),
- * at once.
- */
-function whenAnswered(c: Context, write: (status: number) => void): void {
-  const { outgoing } = nodeExchange(c);
-  const settle = () => write(outgoing?.writableFinished || c.res.status >= 500 ? c.res.status : CLIENT_CLOSED);
-  if (!outgoing) write(c.res.status);
-  else if (outgoing.writableFinished || outgoing.destroyed) settle();
-  else outgoing.once('close', settle);
+/** The service logger of the request `c` answers. */
+export function logOf(c: Context): MultLogger {
+  return (c.env as HostEnv).log as MultLogger;
 }
 
+/** The client's address, as `clientAddress` tells it. */
+export function clientIp(c: Context): string {
+  return addressOf((c.env as HostEnv | undefined)?.incoming);
+}
+
+const pathOf = (url: string) => {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+};
+
 /**
- * Gives each request an id (a safe `X-Request-Id` is kept, else a new UUID), echoes it,
- * binds it to every log line written while handling the request, then writes the access
- * line once the answer is out (499 when the client left first).
+ * The host's work around every request, done around the app's `fetch` rather than as Hono
+ * middleware: with no middleware, Hono calls a route's one handler directly, and an answer
+ * made at once (`/health`) is written without a promise. Per request it: takes a safe
+ * `X-Request-Id` or makes a UUID, echoes it with the precomputed headers (set on node's
+ * response, so they go out with whatever the app answers: JSON, error, stream), answers 413
+ * to a declared body over the limit, binds the id to every log line written while handling
+ * the request, and writes the access line once the answer is out (499 when the client left
+ * first). Access lines are written in batches, after the answer (see `MultLogger.access`).
  */
-export function requestScope(opts: RequestScopeOptions): MiddlewareHandler {
-  const { log } = opts;
+export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch {
+  const { log, isDraining } = opts;
   const skip = new Set(opts.skipAccessLog ?? []);
-  return async function requestScopeMiddleware(c, next) {
-    const incoming = incomingHeader(c, 'x-request-id');
-    const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
-    c.set('requestId', requestId);
-    c.set('log', log);
-    setResponseHeader(c, 'X-Request-Id', requestId);
-    const started = performance.now();
-    await requestContext.run({ requestId }, next);
-    if (opts.isDraining?.()) setResponseHeader(c, 'Connection', 'close');
-    if (skip.has(c.req.path)) return;
-    const ua = JSON.stringify(incomingHeader(c, 'user-agent') ?? '');
-    const ip = clientIp(c);
-    whenAnswered(c, (status) => {
+  const headers = opts.headers ?? [];
+  const limit = opts.bodyLimit ?? Number.POSITIVE_INFINITY;
+
+  /** After the app answered: headers a bare `app.request()` has no node response for, the drain, the access line. */
+  function finish(res: Response, env: HostEnv, request: Request, started: number): Response {
+    const { incoming, outgoing } = env;
+    if (outgoing) {
+      if (isDraining?.()) outgoing.setHeader('Connection', 'close');
+    } else if (!incoming) {
+      res.headers.set('X-Request-Id', env.requestId as string);
+      for (const [name, value] of headers) res.headers.set(name, value);
+    }
+    const path = incoming ? pathOf(incoming.url ?? '') : new URL(request.url).pathname;
+    if (skip.has(path)) return res;
+    const method = request.method;
+    const status = res.status;
+    const ip = addressOf(incoming);
+    const ua = JSON.stringify((incoming ? incoming.headers['user-agent'] : request.headers.get('user-agent')) ?? '');
+    const write = (sent: number) => {
       const ms = (performance.now() - started).toFixed(1);
-      log.access(`${c.req.method} ${c.req.path} ${status} ${ms}ms ip=${ip} ua=${ua}`, requestId);
-    });
+      log.access(`${method} ${path} ${sent} ${ms}ms ip=${ip} ua=${ua}`, env.requestId);
+    };
+    if (!outgoing) {
+      write(status);
+      return res;
+    }
+    // once the answer is out, or the connection went first (then 499; a 5xx the app chose stays)
+    const settle = () => write(outgoing.writableFinished || status >= 500 ? status : CLIENT_CLOSED);
+    if (outgoing.writableFinished || outgoing.destroyed) settle();
+    else outgoing.on('close', settle);
+    return res;
+  }
+
+  function run(request: Request, env: HostEnv, ctx: Ctx): Response | Promise<Response> {
+    const started = performance.now();
+    const res = fetch(request, env, ctx);
+    if (res instanceof Promise) return res.then((answered) => finish(answered, env, request, started));
+    return finish(res, env, request, started);
+  }
+
+  return function requestScope(request, rawEnv, ctx) {
+    const env = (rawEnv ?? {}) as HostEnv;
+    const { incoming, outgoing } = env;
+    const given = incoming ? incoming.headers['x-request-id'] : (request.headers.get('x-request-id') ?? undefined);
+    const requestId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+    env.requestId = requestId;
+    env.bodyLimit = limit;
+    env.log = log;
+    if (outgoing) {
+      outgoing.setHeader('X-Request-Id', requestId);
+      for (const [name, value] of headers) outgoing.setHeader(name, value);
+    }
+    const declared = incoming ? incoming.headers['content-length'] : request.headers.get('content-length');
+    if (declared && Number(declared) > limit) return finish(tooLargeAnswer(limit, requestId), env, request, performance.now());
+    return requestContext.run({ requestId }, run, request, env, ctx);
   };
 }

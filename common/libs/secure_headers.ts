@@ -1,17 +1,14 @@
-import type { MiddlewareHandler } from 'hono';
-import { setResponseHeader } from './response_header.js';
-
 export interface SecureHeadersOptions {
   /** Sent as `Strict-Transport-Security`; false leaves it out (plain-HTTP deployments). */
   hsts?: string | false;
 }
 
 /**
- * Hardening headers for a JSON API, computed once and set before the handler runs (see
- * `setResponseHeader` for why not on `c.res` afterwards, as Hono's own middleware does).
+ * Hardening headers for a JSON API, as `[name, value]` pairs computed once at start; the
+ * request scope sets them on every answer. The OWASP REST set: a JSON API needs no more, and
+ * every header costs a validation per response.
  */
-export function secureHeaders(opts: SecureHeadersOptions = {}): MiddlewareHandler {
-  // The OWASP REST set: a JSON API needs no more, and every header costs a validation per response.
+export function secureHeaderList(opts: SecureHeadersOptions = {}): readonly (readonly [string, string])[] {
   const headers: [string, string][] = [
     ['X-Content-Type-Options', 'nosniff'],
     ['X-Frame-Options', 'DENY'],
@@ -20,9 +17,5 @@ export function secureHeaders(opts: SecureHeadersOptions = {}): MiddlewareHandle
   ];
   const hsts = opts.hsts ?? 'max-age=15552000; includeSubDomains';
   if (hsts) headers.push(['Strict-Transport-Security', hsts]);
-  // Not async: with nothing to do after the handler, returning next() saves a promise per request.
-  return function secureHeadersMiddleware(c, next) {
-    for (const [name, value] of headers) setResponseHeader(c, name, value);
-    return next();
-  };
+  return headers;
 }

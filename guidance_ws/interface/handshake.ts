@@ -2,6 +2,7 @@ import { upgradeWebSocket } from '@hono/node-server';
 import type { Context, Handler } from 'hono';
 import { ApiError } from '../../common/libs/api_error.js';
 import { clientAddress } from '../../common/libs/client_address.js';
+import { requestIdOf } from '../../common/libs/request_scope.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { loginSessionRc } from '../../common/model_rc/login_session.js';
 import { bearerToken, hashToken } from '../../common/partner/token.js';
@@ -36,7 +37,7 @@ export function guideHandler(gw: Gateway): Handler {
     if (!token || !session) {
       return upgradeWebSocket(c, { onOpen: (_evt, ws) => ws.close(4401, reason) });
     }
-    return upgradeWebSocket(c, gw.events(session, hashToken(token), c.get('requestId'), clientAddress(c)), {
+    return upgradeWebSocket(c, gw.events(session, hashToken(token), requestIdOf(c), clientAddress(c)), {
       onError: (err) => gw.log.failed('guide socket handler failed', err as Error),
     });
   };
