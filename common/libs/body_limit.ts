@@ -9,11 +9,12 @@ function tooLarge(limit: number): ApiError {
   return new ApiError(StaCode.PAYLOAD_TOO_LARGE, `body: larger than ${limit} bytes`);
 }
 
-/** The envelope for a declared `Content-Length` over the limit, answered before anything runs. */
-export function tooLargeAnswer(limit: number, requestId: string): Response {
-  const sta = StaCode.PAYLOAD_TOO_LARGE;
-  const body = JSON.stringify({ code: sta.code, msg: `body: larger than ${limit} bytes`, data: null, request_id: requestId });
-  return new Response(body, { status: sta.status, headers: { 'content-type': 'application/json' } });
+/** Refuses (413) a declared `Content-Length` over the limit, before anything of the request runs. */
+export function refuseDeclaredTooLarge(c: Context): void {
+  const limit = (c.env as HostEnv | undefined)?.bodyLimit;
+  if (limit === undefined) return;
+  const declared = incomingHeader(c, 'content-length');
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
-import { tooLargeAnswer } from './body_limit.js';
 import { addressOf } from './client_address.js';
 import { CLIENT_CLOSED } from './client_gone.js';
 import type { MultLogger } from './mult_logger.js';
@@ -15,7 +14,7 @@ export interface HostEnv {
   incoming?: IncomingMessage;
   outgoing?: ServerResponse;
   requestId?: string;
-  /** The body size limit in bytes, enforced while a body is read (`readBodyText`). */
+  /** The body size limit in bytes: a view refuses a declared larger body before it runs (`refuseDeclaredTooLarge`), `readBodyText` any larger body. */
   bodyLimit?: number;
   /** The service logger (views reach it as `this.log`). */
   log?: MultLogger;
@@ -32,7 +31,7 @@ export interface RequestScopeOptions {
   isDraining?: () => boolean;
   /** Headers every answer carries, computed once (`secureHeaderList`). */
   headers?: readonly (readonly [string, string])[];
-  /** A declared `Content-Length` over this many bytes is answered 413 before anything runs. */
+  /** The body size limit in bytes (`HostEnv.bodyLimit`). */
   bodyLimit?: number;
 }
 
@@ -64,8 +63,7 @@ const pathOf = (url: string) => {
  * middleware: with no middleware, Hono calls a route's one handler directly, and an answer
  * made at once (`/health`) is written without a promise. Per request it: takes a safe
  * `X-Request-Id` or makes a UUID, echoes it with the precomputed headers (set on node's
- * response, so they go out with whatever the app answers: JSON, error, stream), answers 413
- * to a declared body over the limit, binds the id to every log line written while handling
+ * response, so they go out with whatever the app answers: JSON, error, stream), binds the id to every log line written while handling
  * the request, and writes the access line once the answer is out (499 when the client left
  * first). Access lines are written in batches, after the answer (see `MultLogger.access`).
  */
@@ -124,8 +122,6 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
       outgoing.setHeader('X-Request-Id', requestId);
       for (const [name, value] of headers) outgoing.setHeader(name, value);
     }
-    const declared = incoming ? incoming.headers['content-length'] : request.headers.get('content-length');
-    if (declared && Number(declared) > limit) return finish(tooLargeAnswer(limit, requestId), env, request, performance.now());
     return requestContext.run({ requestId }, run, request, env, ctx);
   };
 }

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { ApiError } from './api_error.js';
 import { type BaseView, HTTP_VERBS, type HttpVerb, type JsonSchema, type MethodSpec, type ViewClass } from './base_view.js';
+import { refuseDeclaredTooLarge } from './body_limit.js';
 import { compileJsonInput, compileTextInput, type InputCheck } from './input_check.js';
 import { readJsonBody } from './read_input.js';
 import { StaCode } from './sta_code.js';
@@ -61,6 +62,7 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
       if (!entry) {
         throw new ApiError(StaCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed on ${full}`, null, { Allow: allow });
       }
+      refuseDeclaredTooLarge(c);
       const view = new View(c, entry.spec);
       await view.before();
       const params: Record<string, unknown> = c.req.param();
