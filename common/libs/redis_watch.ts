@@ -34,26 +34,3 @@ export function watchRedisClient(client: EventEmitter, url: string, member: stri
 export function markRedisStalled(url: string, member: string, timeoutMs: number): void {
   dependencyState(redisStateName(url)).memberDown(member, `stalled: no reply within ${timeoutMs} ms`);
 }
-
-/**
- * The same for a client pool, which forwards its clients' `error` but not their `ready`:
- * while down, `ping` every `probeMs` finds when it is back. Returns a stop function.
- */
-export function watchRedisPool(pool: EventEmitter, ping: () => Promise<unknown>, url: string, member: string, probeMs = 500) {
-  const state = dependencyState(redisStateName(url));
-  let probe: NodeJS.Timeout | undefined;
-  pool.on('error', (err: unknown) => {
-    state.memberDown(member, causeOf(err));
-    probe ??= setInterval(() => {
-      ping().then(
-        () => {
-          clearInterval(probe);
-          probe = undefined;
-          state.memberUp(member);
-        },
-        () => {},
-      );
-    }, probeMs).unref();
-  });
-  return () => clearInterval(probe);
-}
