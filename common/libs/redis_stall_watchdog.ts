@@ -24,9 +24,9 @@ export interface RedisStallWatchdogOptions {
  * command). One interval per connection, every `timeoutMs / 4` (unref'd), looks whether
  * commands are outstanding and no reply came back (and none was sent on an idle connection)
  * since the last look; when that has held for `timeoutMs`, the connection counts as stalled.
- * A stall is detected between `timeoutMs` and `timeoutMs + timeoutMs / 4` after the last
- * progress; a blocked event loop delays the looks, it cannot fake a stall (the watchdog counts
- * looks, not clock time).
+ * On a free event loop a stall is detected between `timeoutMs` and `timeoutMs + timeoutMs / 4`
+ * after the last progress. The looks are counted, not timed: a busy event loop delays them, and
+ * replies that arrived meanwhile are read between two looks, so a busy loop is no stall.
  *
  * On a stall the client is destroyed, so node-redis rejects every pending command
  * (DisconnectsClientError): the caller sees an error, as when Redis is down, and falls back
