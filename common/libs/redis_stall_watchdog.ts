@@ -30,7 +30,8 @@ export interface RedisStallWatchdogOptions {
  *
  * On a stall the client is destroyed, so node-redis rejects every pending command
  * (DisconnectsClientError): the caller sees an error, as when Redis is down, and falls back
- * (RcModel reads the database; the paths that need Redis answer 503). The dependency state
+ * (RcModel reads the database; the paths that need Redis answer 503); as with any timeout,
+ * the server may still have run the command. The dependency state
  * is marked down with the cause `stalled` and a fresh client takes over; it connects and
  * reconnects by itself, fails commands at once (offline) until ready, and marks the state
  * back when ready. A server that still does not answer keeps the fresh client in its
