@@ -1,9 +1,10 @@
 import { createClient, type RedisClientType } from 'redis';
 import type { Bus, BusHandler } from './bus.js';
+import { RedisStallWatchdog } from './redis_stall_watchdog.js';
 import { watchRedisClient } from './redis_watch.js';
 
 export interface RedisBusOptions {
-  /** A publish that Redis does not answer in time fails instead of piling up. */
+  /** Publishes unanswered this long (ms) fail instead of piling up: see RedisStallWatchdog. */
   commandTimeoutMs?: number;
 }
 
@@ -11,25 +12,28 @@ export interface RedisBusOptions {
  * Redis pub/sub. A subscribed connection can run no other command, so publishing and
  * subscribing use two clients; the subscriber opens on the first `subscribe`, and node-redis
  * subscribes again by itself after a reconnect (what was published meanwhile is lost).
+ * Publishes share one multiplexed client; one that Redis takes without answering fails after
+ * at most `commandTimeoutMs` (default 1000) plus a quarter of it (RedisStallWatchdog).
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
-  private readonly publisher: RedisClientType;
+  private readonly publisher: RedisStallWatchdog<RedisClientType>;
   private subscriber: Promise<RedisClientType> | undefined;
 
   constructor(
     private readonly url: string,
     opts: RedisBusOptions = {},
   ) {
-    this.publisher = createClient({
-      url,
-      disableOfflineQueue: true,
-      commandOptions: { timeout: opts.commandTimeoutMs ?? 1000 },
-      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
-    }) as RedisClientType;
+    const open = () =>
+      createClient({
+        url,
+        disableOfflineQueue: true,
+        commandOptions: { timeout: 0 }, // no AbortSignal per command: the stall watchdog bounds waits
+        socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+      }) as RedisClientType;
     // Reconnection is automatic; a failed publish reports itself to its caller, and the
-    // server's state (down, back) is logged once per change.
-    watchRedisClient(this.publisher, url, 'bus publisher');
+    // server's state (down, stalled, back) is logged once per change.
+    this.publisher = new RedisStallWatchdog(open, { url, member: 'bus publisher', timeoutMs: opts.commandTimeoutMs ?? 1000 });
   }
 
   async connect(): Promise<this> {
@@ -38,7 +42,13 @@ export class RedisBus implements Bus {
   }
 
   async publish(channel: string, payload: string): Promise<void> {
-    await this.publisher.publish(channel, payload);
+    const conn = this.publisher;
+    conn.sent();
+    try {
+      await conn.client.publish(channel, payload);
+    } finally {
+      conn.settled();
+    }
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>> {
@@ -58,7 +68,7 @@ export class RedisBus implements Bus {
   }
 
   private async openSubscriber(): Promise<RedisClientType> {
-    const client = this.publisher.duplicate({ disableOfflineQueue: false, commandOptions: {} });
+    const client = this.publisher.client.duplicate({ disableOfflineQueue: false, commandOptions: {} });
     watchRedisClient(client, this.url, 'bus subscriber');
     await client.connect();
     return client as RedisClientType;

@@ -14,33 +14,23 @@ function causeOf(err: unknown): string {
 /**
  * Feeds a node-redis client's events into its server's state: `error` (a socket failure; the
  * client reconnects by itself) marks `member` down, `ready` marks it back. Also serves as the
- * client's error listener, without which an `error` event would crash the process.
+ * client's error listener, without which an `error` event would crash the process. Returns a
+ * function that stops feeding (for a client being replaced); a silent error listener stays.
  */
-export function watchRedisClient(client: EventEmitter, url: string, member: string): void {
+export function watchRedisClient(client: EventEmitter, url: string, member: string): () => void {
   const state = dependencyState(redisStateName(url));
-  client.on('error', (err: unknown) => state.memberDown(member, causeOf(err)));
-  client.on('ready', () => state.memberUp(member));
+  const onError = (err: unknown) => state.memberDown(member, causeOf(err));
+  const onReady = () => state.memberUp(member);
+  client.on('error', onError);
+  client.on('ready', onReady);
+  return () => {
+    client.on('error', () => {});
+    client.off('error', onError);
+    client.off('ready', onReady);
+  };
 }
 
-/**
- * The same for a client pool, which forwards its clients' `error` but not their `ready`:
- * while down, `ping` every `probeMs` finds when it is back. Returns a stop function.
- */
-export function watchRedisPool(pool: EventEmitter, ping: () => Promise<unknown>, url: string, member: string, probeMs = 500) {
-  const state = dependencyState(redisStateName(url));
-  let probe: NodeJS.Timeout | undefined;
-  pool.on('error', (err: unknown) => {
-    state.memberDown(member, causeOf(err));
-    probe ??= setInterval(() => {
-      ping().then(
-        () => {
-          clearInterval(probe);
-          probe = undefined;
-          state.memberUp(member);
-        },
-        () => {},
-      );
-    }, probeMs).unref();
-  });
-  return () => clearInterval(probe);
+/** Marks `member` down because its commands got no reply within `timeoutMs` (see RedisStallWatchdog). */
+export function markRedisStalled(url: string, member: string, timeoutMs: number): void {
+  dependencyState(redisStateName(url)).memberDown(member, `stalled: no reply within ${timeoutMs} ms`);
 }

@@ -8,6 +8,8 @@ export class TcpProxy {
   port = 0;
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private readonly replies = new Map<net.Socket, net.Socket>(); // upstream -> client
+  private holding = false;
 
   constructor(
     private readonly targetHost: string,
@@ -25,7 +27,11 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      this.replies.set(upstream, client);
+      upstream.on('close', () => this.replies.delete(upstream));
+      client.pipe(upstream);
+      if (this.holding) upstream.pause();
+      else upstream.pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
@@ -39,5 +45,23 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Keeps every connection open and forwards what clients send, but holds back what the server
+   * answers, on open and new connections alike: a server that takes commands and never
+   * answers. `releaseReplies()` forwards what was held and everything after.
+   */
+  holdReplies(): void {
+    this.holding = true;
+    for (const [upstream, client] of this.replies) {
+      upstream.unpipe(client);
+      upstream.pause();
+    }
+  }
+
+  releaseReplies(): void {
+    this.holding = false;
+    for (const [upstream, client] of this.replies) upstream.pipe(client);
   }
 }
