@@ -19,7 +19,7 @@
  *
  * How: load from `wrk -t1 -c<connections> -d<seconds>s` in its own process (a Lua script sets
  * method, headers, body and prints exact totals), or autocannon's CLI in a child process when wrk
- * is missing. Server CPU µs per request = utime + stime delta over the server's whole process
+ * is missing (or BENCH_LOAD=autocannon). Server CPU µs per request = utime + stime delta over the server's whole process
  * tree (every /proc/<pid>/stat descending from the server's pid: workers included) ÷ responses
  * wrk counted. Each round measures every row once (warm-up first; the rows of an endpoint rotate
  * their order each round); the tables give medians over the rounds. A row with errors (status >= 400,
@@ -39,6 +39,7 @@ import { ECHO_BODY } from './bench/echo_schema.js';
 import { loadTool } from './bench/load_gen.js';
 import { measure } from './bench/measure.js';
 import { login, seedPeerSession } from './bench/peer_seed.js';
+import { processTree } from './bench/proc_cpu.js';
 import { printReport } from './bench/report.js';
 import { BARE, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, type Row, roundOrder } from './bench/rows.js';
 import { checkSameAnswers } from './bench/same_answers.js';
@@ -144,9 +145,10 @@ try {
 
   const nodeVersion = execFileSync(process.execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const header =
-    `servers on Node ${nodeVersion} (${process.execPath}); load: ${loadTool} -t1 -c${connections}, ${seconds}s per ` +
+    `servers on Node ${nodeVersion} (${process.execPath}); load: ${loadTool === 'wrk' ? 'wrk -t1' : 'autocannon'} -c${connections}, ${seconds}s per ` +
     `measurement, ${rounds} rounds; ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; ` +
-    `gatehouse on MariaDB + private Redis${seeded ? `; peer session JSON ${seeded}` : ''}`;
+    `gatehouse on MariaDB + private Redis${seeded ? `; peer session JSON ${seeded}` : ''}` +
+    (twoWorkers ? `; the RUN_WORKER=2 launcher runs as ${processTree(twoWorkers.pid).length} processes` : '');
   say(header);
   const opts = { seconds, warmSeconds: Math.min(2, seconds), connections, dir: dirs[0]! };
   for (let round = 0; round < rounds; round++) {

@@ -24,9 +24,13 @@ export interface LoadResult {
   socketErrors: number;
 }
 
-const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk', ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'wrk'))].find(
-  (p) => fs.existsSync(p),
-);
+/** wrk's path; none when missing or when BENCH_LOAD=autocannon asks for the fallback. */
+const WRK =
+  process.env.BENCH_LOAD === 'autocannon'
+    ? undefined
+    : ['/usr/bin/wrk', '/usr/local/bin/wrk', ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'wrk'))].find((p) =>
+        fs.existsSync(p),
+      );
 
 /** The load generator this machine will use. */
 export const loadTool: LoadResult['tool'] = WRK ? 'wrk' : 'autocannon';
