@@ -1,152 +1,175 @@
 /**
- * HTTP benchmark: raw node:http, bare Hono and gatehouse in one run, each server in its own
- * process, autocannon in this one. Prints requests/s, p99 and ratios to (a) and (b).
+ * HTTP benchmark: server CPU per request and requests/s of gatehouse against what a team would
+ * run instead, for three endpoints, plus the cost of RUN_WORKER=2.
  *
- *   npm run bench:http -- [--duration 10] [--connections 50]
- * With TEST_MYSQL_URL reachable the gatehouse launcher runs on MariaDB, else SQLite; Redis is
- * a private redis-server on a free port. Last, the same launcher with RUN_WORKER=2 against
- * RUN_WORKER=1, measured back to back (autocannon shares the machine's cores with them).
- * Besides requests/s it prints the server's CPU time per request (from /proc), which holds
- * steady when other work on the machine makes requests/s jump around.
+ * Rows, each a server in its own process run by this script's `process.execPath`:
+ *  - GET /health: raw node:http; bare Hono (same envelope and data); Hono + own middleware
+ *    (hono/request-id, hono/logger to a file, hono/secure-headers, hono/body-limit); gatehouse.
+ *  - GET /v1/auth/me with an admin bearer token: bare Hono (2 Redis GETs on one node-redis
+ *    client, 2 JSON.parse, keys seeded with the JSON gatehouse caches); Hono + own middleware
+ *    (the same, keyed by the token's sha256); gatehouse.
+ *  - POST /v1/echo, a JSON body checked against one schema: raw node:http (no check); bare Hono
+ *    + ajv; gatehouse (test/bench/gatehouse_echo.ts: one view behind the real HTTP app).
+ *  - RUN_WORKER=2 vs RUN_WORKER=1, /health and /me.
+ * gatehouse rows run the real launcher (http_manage_system.ts) on a fresh MariaDB database
+ * (TEST_MYSQL_URL) and a private redis-server, with the systemd units' defaults: NODE_ENV=production,
+ * LOG_STDOUT=true (its default; stdout is a pipe this script drains, as journald would), access
+ * log on, one worker. The peers share that redis-server. Servers are checked to answer the same
+ * `data` before any load.
+ *
+ * How: load from `wrk -t1 -c<connections> -d<seconds>s` in its own process (a Lua script sets
+ * method, headers, body and prints exact totals), or autocannon's CLI in a child process when wrk
+ * is missing (or BENCH_LOAD=autocannon). Server CPU µs per request = utime + stime delta over the server's whole process
+ * tree (every /proc/<pid>/stat descending from the server's pid: workers included) ÷ responses
+ * wrk counted. Each round measures every row once (warm-up first; the rows of an endpoint rotate
+ * their order each round); the tables give medians over the rounds. A row with errors (status >= 400,
+ * socket errors, timeouts) gets no ratio.
+ *
+ *   npm run bench:http -- [--rounds 5] [--seconds 5] [--connections 50] [--only health,me,post,workers]
+ * Node 24 vs Node 20: the servers run under the Node that runs this script, e.g.
+ *   PATH=/path/to/node24/bin:$PATH npm run bench:http
+ *   /usr/bin/node --import tsx test/rescript_bench_http.ts      (Node 20)
+ * Figures depend on the machine and on what else runs on it; compare rows of one run only.
  */
-
-import { type ChildProcess, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
-import { freePort, waitForPort } from './helper/ports.js';
-import { RedisServer } from './helper/redis_server.js';
-import { startService } from './helper/service_process.js';
+import { ECHO_BODY } from './bench/echo_schema.js';
+import { loadTool } from './bench/load_gen.js';
+import { measure } from './bench/measure.js';
+import { login, seedPeerSession } from './bench/peer_seed.js';
+import { processTree } from './bench/proc_cpu.js';
+import { printReport } from './bench/report.js';
+import { BARE, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, type Row, roundOrder } from './bench/rows.js';
+import { checkSameAnswers } from './bench/same_answers.js';
+import { type BenchServer, startServer } from './bench/server_process.js';
+import { openBackend, servicesMissing, tempDir } from './helper/backends.js';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } },
+  options: {
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string', default: ENDPOINTS.join(',') },
+  },
 });
-const duration = Number(values.duration);
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const children: ChildProcess[] = [];
+const only = values.only.split(',').map((s) => s.trim()) as Endpoint[];
+for (const e of only) if (!ENDPOINTS.includes(e)) throw new Error(`--only: unknown ${e} (known: ${ENDPOINTS.join(', ')})`);
+if (!(rounds >= 1 && seconds >= 1 && connections >= 1)) throw new Error('--rounds, --seconds and --connections must be >= 1');
+const wants = (...endpoints: Endpoint[]) => endpoints.some((e) => only.includes(e));
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** User + system CPU time of a process so far, in microseconds; undefined off Linux. */
-function cpuMicros(pid: number | undefined): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
-  } catch {
-    return undefined;
-  }
-}
+const missing = await servicesMissing();
+if (missing) throw new Error(`the gatehouse rows run on MariaDB + Redis: ${missing}`);
+const servers: BenchServer[] = [];
+const dirs = [tempDir('bench')];
+const backend = await openBackend('mysql');
+const cleanup = async () => {
+  for (const s of servers) await s.stop().catch(() => {});
+  await backend.teardown().catch(() => {});
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+};
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
-interface Target {
-  url: string;
-  pid: number | undefined;
-}
-
-async function target(kind: string, env: Record<string, string> = {}): Promise<Target> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/targets.ts', kind, String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await waitForPort(port);
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid };
-}
-
-interface Row {
-  name: string;
-  rps: number;
-  p99: number;
-  errors: number;
-  /** Server CPU microseconds per request. */
-  cpu: number | undefined;
-}
-
-async function measure(name: string, url: string, pid: number | undefined, opts: Partial<autocannon.Options> = {}): Promise<Row> {
-  await autocannon({ url, connections, duration: 2, ...opts }); // warm-up (JIT, pools)
-  const before = cpuMicros(pid);
-  const r = await autocannon({ url, connections, duration, ...opts });
-  const after = cpuMicros(pid);
-  const cpu = before !== undefined && after !== undefined ? (after - before) / r.requests.total : undefined;
-  return { name, rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, cpu };
-}
-
-const post = (body: unknown): Partial<autocannon.Options> => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-const echoBody = { name: 'bench', count: 3, tags: ['a', 'b'] };
-const logDir = tempDir('bench');
-let backend: Backend | undefined;
-const redis = await new RedisServer().start();
 try {
-  const onMysql = !(await servicesMissing());
-  backend = await openBackend(onMysql ? 'mysql' : 'sqlite');
-  const env = { ...backend.env, REDIS_URL: redis.url, LOG_DIR: logDir, ADMIN_PASSWORD: 'bench-password' };
-  const gatehouse = await startService('http_manage_system.ts', env);
-  children.push(gatehouse.proc);
-  const login = await fetch(`${gatehouse.url}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
+  const redisUrl = backend.env.REDIS_URL!;
+  const logDir = () => {
+    const dir = tempDir('bench-logs');
+    dirs.push(dir);
+    return dir;
+  };
+  const start = async (args: string[], env: Record<string, string>, ready?: string) => {
+    const server = await startServer(args, env);
+    servers.push(server);
+    if (ready) await server.waitFor(ready);
+    return server;
+  };
+  const launcherEnv = (workers: number) => ({
+    ...backend.env,
+    LOG_DIR: logDir(),
+    ADMIN_PASSWORD: 'bench-password',
+    NODE_ENV: 'production',
+    LOG_STDOUT: 'true',
+    RUN_WORKER: String(workers),
   });
-  const token = ((await login.json()) as { data: { token: string } }).data.token;
-  const raw = await target('raw');
-  const hono = await target('hono');
-  const echo = await target('gatehouse-echo', { LOG_DIR: logDir });
-  const twoWorkers = await startService('http_manage_system.ts', { ...env, RUN_WORKER: '2' });
-  children.push(twoWorkers.proc);
-  while (!twoWorkers.output().includes('2 workers ready')) await new Promise((r) => setTimeout(r, 100));
+
+  say('starting servers...');
+  const gatehouse = wants('health', 'me', 'workers')
+    ? await start(['http_manage_system.ts'], launcherEnv(1), 'listening on')
+    : undefined;
+  const token = gatehouse ? await login(gatehouse.url, 'admin', 'bench-password') : '';
+  const seeded = gatehouse && wants('me') ? await seedPeerSession(redisUrl, gatehouse.url, token) : undefined;
+  const healthData = gatehouse ? ((await (await fetch(`${gatehouse.url}/health`)).json()) as { data: unknown }).data : {};
+  const peerEnv = { BENCH_REDIS_URL: redisUrl, BENCH_HEALTH_DATA: JSON.stringify(healthData), NODE_ENV: 'production' };
+  const target = (kind: string) => start(['test/bench/targets.ts', kind], { ...peerEnv, LOG_DIR: logDir() });
+  const raw = wants('health', 'post') ? await target('raw') : undefined;
+  const hono = wants('health', 'me', 'post') ? await target('hono') : undefined;
+  const honoMw = wants('health', 'me') ? await target('hono-mw') : undefined;
+  const echo = wants('post')
+    ? await start(['test/bench/targets.ts', 'gatehouse-echo'], launcherEnv(1), 'listening on')
+    : undefined;
+  const twoWorkers = wants('workers') ? await start(['http_manage_system.ts'], launcherEnv(2), '2 workers ready') : undefined;
 
   const rows: Row[] = [];
-  const gh = gatehouse.proc.pid;
-  rows.push(await measure('(a) raw node:http GET', `${raw.url}/health`, raw.pid));
-  rows.push(await measure('(b) bare Hono GET', `${hono.url}/health`, hono.pid));
-  rows.push(await measure('(c) gatehouse GET /health', `${gatehouse.url}/health`, gh));
-  rows.push(
-    await measure('(d) gatehouse GET /v1/auth/me', `${gatehouse.url}/v1/auth/me`, gh, {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  );
-  rows.push(await measure('(a) raw node:http POST json', raw.url, raw.pid, post(echoBody)));
-  rows.push(await measure('(b) bare Hono POST json', `${hono.url}/echo`, hono.pid, post(echoBody)));
-  rows.push(await measure('(e) gatehouse validated POST', `${echo.url}/v1/echo`, echo.pid, post(echoBody)));
-
-  const [rawGet, honoGet, , , rawPost, honoPost] = rows;
-  const pad = (s: string | number, n: number) => String(s).padStart(n);
-  console.log(`\n${duration}s per target, ${connections} connections, database ${backend.name}, Redis ${redis.url}`);
-  console.log(
-    `${'target'.padEnd(32)}${pad('req/s', 10)}${pad('p99 ms', 8)}${pad('errors', 8)}${pad('vs (a)', 8)}${pad('vs (b)', 8)}` +
-      `${pad('CPU µs/req', 12)}${pad('(b)/cpu', 9)}`,
-  );
-  rows.forEach((row, i) => {
-    const a = i < 4 ? rawGet! : rawPost!;
-    const b = i < 4 ? honoGet! : honoPost!;
-    console.log(
-      `${row.name.padEnd(32)}${pad(Math.round(row.rps), 10)}${pad(row.p99, 8)}${pad(row.errors, 8)}` +
-        `${pad((row.rps / a.rps).toFixed(2), 8)}${pad((row.rps / b.rps).toFixed(2), 8)}` +
-        `${pad(row.cpu?.toFixed(1) ?? '-', 12)}${pad(row.cpu && b.cpu ? (b.cpu / row.cpu).toFixed(2) : '-', 9)}`,
-    );
-  });
-
-  console.log(`\nRUN_WORKER=2 vs RUN_WORKER=1 (gatehouse launcher; ${os.availableParallelism()} cores)`);
-  const me = { headers: { authorization: `Bearer ${token}` } };
-  for (const [label, path, opts] of [
-    ['GET /health', '/health', {}],
-    ['GET /v1/auth/me', '/v1/auth/me', me],
-  ] as const) {
-    const one = await measure(`1 worker  ${label}`, `${gatehouse.url}${path}`, undefined, opts);
-    const two = await measure(`2 workers ${label}`, `${twoWorkers.url}${path}`, undefined, opts);
-    for (const row of [one, two])
-      console.log(`${row.name.padEnd(32)}${pad(Math.round(row.rps), 10)}${pad(row.p99, 8)}${pad(row.errors, 8)}`);
-    console.log(`${'  2 workers / 1 worker'.padEnd(32)}${pad((two.rps / one.rps).toFixed(2), 10)}`);
+  const add = (endpoint: Endpoint, name: string, server: BenchServer | undefined, path: string, post = false) => {
+    if (!server || !only.includes(endpoint)) return;
+    const headers: Record<string, string> = path === '/v1/auth/me' ? { authorization: `Bearer ${token}` } : {};
+    if (post) headers['content-type'] = 'application/json';
+    const spec = {
+      url: `${server.url}${path}`,
+      method: post ? 'POST' : 'GET',
+      headers,
+      body: post ? JSON.stringify(ECHO_BODY) : undefined,
+    } as const;
+    rows.push({ endpoint, name, server, spec, samples: [] });
+  };
+  add('health', GATEHOUSE, gatehouse, '/health');
+  add('health', RAW, raw, '/health');
+  add('health', BARE, hono, '/health');
+  add('health', MW, honoMw, '/health');
+  add('me', GATEHOUSE, gatehouse, '/v1/auth/me');
+  add('me', BARE, hono, '/v1/auth/me');
+  add('me', MW, honoMw, '/v1/auth/me');
+  add('post', GATEHOUSE, echo, '/v1/echo', true);
+  add('post', RAW, raw, '/v1/echo', true);
+  add('post', BARE, hono, '/v1/echo', true);
+  for (const path of ['/health', '/v1/auth/me']) {
+    add('workers', `1 worker  ${path}`, gatehouse, path);
+    add('workers', `2 workers ${path}`, twoWorkers, path);
   }
-  await gatehouse.stop();
-  await twoWorkers.stop();
+  await checkSameAnswers(rows);
+
+  const nodeVersion = execFileSync(process.execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
+  const header =
+    `servers on Node ${nodeVersion} (${process.execPath}); load: ${loadTool === 'wrk' ? 'wrk -t1' : 'autocannon'} -c${connections}, ${seconds}s per ` +
+    `measurement, ${rounds} rounds; ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; ` +
+    `gatehouse on MariaDB + private Redis${seeded ? `; peer session JSON ${seeded}` : ''}` +
+    (twoWorkers ? `; the RUN_WORKER=2 launcher runs as ${processTree(twoWorkers.pid).length} processes` : '');
+  say(header);
+  const opts = { seconds, warmSeconds: Math.min(2, seconds), connections, dir: dirs[0]! };
+  for (let round = 0; round < rounds; round++) {
+    for (const endpoint of only) {
+      for (const row of roundOrder(
+        rows.filter((r) => r.endpoint === endpoint),
+        round,
+      )) {
+        const sample = await measure(row.server.pid, row.spec, opts).catch((err: Error) => {
+          throw new Error(`${endpoint} ${row.name}: ${err.message}\nits output ends:\n${row.server.output().slice(-3000)}`);
+        });
+        row.samples.push(sample);
+        say(
+          `round ${round + 1}/${rounds} ${endpoint.padEnd(7)} ${row.name.padEnd(24)} ${sample.rps.toFixed(0).padStart(7)} req/s ` +
+            `${sample.cpuPerRequest.toFixed(1).padStart(7)} CPU µs/req${sample.errors ? `  ${sample.errors} errors` : ''}`,
+        );
+      }
+    }
+  }
+  console.log(`\n${header}`);
+  printReport(rows, only);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await redis.kill();
-  await backend?.teardown();
+  await cleanup();
 }
