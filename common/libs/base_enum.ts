@@ -6,6 +6,8 @@ type EnumClass<T> = abstract new (...args: never[]) => T;
  *   class Role extends BaseEnum<string> { static ADMIN = new Role('admin', 'Administrator') }
  *   Role.fromValue('admin') === Role.ADMIN; Role.schema() -> { type: 'string', enum: [...] }
  */
+const memberLists = new WeakMap<object, BaseEnum<string | number>[]>();
+
 export class BaseEnum<V extends string | number = string> {
   readonly value: V;
   readonly label: string;
@@ -15,8 +17,14 @@ export class BaseEnum<V extends string | number = string> {
     this.label = label;
   }
 
+  /** The members in declaration order; listed once per class (on first use, after its statics exist). */
   static members<T extends BaseEnum<string | number>>(this: EnumClass<T>): T[] {
-    return Object.values(this).filter((v): v is T => v instanceof this);
+    let list = memberLists.get(this) as T[] | undefined;
+    if (!list) {
+      list = Object.values(this).filter((v): v is T => v instanceof this);
+      memberLists.set(this, list);
+    }
+    return list;
   }
 
   static values<T extends BaseEnum<string | number>>(this: EnumClass<T>): T['value'][] {
