@@ -5,7 +5,9 @@
  * seconds. Prints the series, then one line a minute for each server; exits 1 on any error or
  * when a series keeps growing. `--snapshots 120,480` writes the gateway's heap snapshots at
  * those seconds into `--snapshot-dir` (default: the current directory), to compare offline.
+ * `--node-options` adds Node/V8 flags to both servers (e.g. a fixed young generation size).
  *   npm run soak -- [--seconds 600] [--every 10] [--snapshots 120,480] [--snapshot-dir /tmp/x]
+ *                   [--node-options="--max-semi-space-size=16 --min-semi-space-size=16"]
  * Runs on MariaDB + a private Redis when MariaDB answers, else on SQLite with in-process cache.
  */
 import fs from 'node:fs';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '10' },
     snapshots: { type: 'string', default: '' },
     'snapshot-dir': { type: 'string', default: '.' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const snapshotAt = values.snapshots ? values.snapshots.split(',').map(Number) : [];
@@ -35,22 +38,38 @@ const counts = { http: 0, sent: 0, delivered: 0, reconnects: 0 };
 const probeDir = tempDir('soak-probe');
 const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
 
-function sample(pid: number): { rssMb: number; heapMb: number; heapTotalMb: number; fds: number } {
+interface Sample {
+  rssMb: number;
+  heapMb: number;
+  heapTotalMb: number;
+  /** The part of heap total that is V8's young generation (grown and shrunk by V8 itself). */
+  youngMb: number;
+  fds: number;
+}
+
+function sample(pid: number): Sample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  let heap = { heapUsed: Number.NaN, heapTotal: Number.NaN };
+  let heap = { heapUsed: Number.NaN, heapTotal: Number.NaN, youngSize: Number.NaN };
   try {
     heap = JSON.parse(fs.readFileSync(path.join(probeDir, `${pid}.json`), 'utf8'));
   } catch {} // not written yet, or caught mid-write: this sample has no heap figures
   const fds = fs.readdirSync(`/proc/${pid}/fd`).length;
-  return { rssMb: mb(rssKb * 1024), heapMb: mb(heap.heapUsed), heapTotalMb: mb(heap.heapTotal), fds };
+  return {
+    rssMb: mb(rssKb * 1024),
+    heapMb: mb(heap.heapUsed),
+    heapTotalMb: mb(heap.heapTotal),
+    youngMb: mb(heap.youngSize),
+    fds,
+  };
 }
 
 const password = 'soak-admin-password';
 const backend: Backend = await openBackend((await servicesMissing()) ? 'sqlite' : 'mysql');
 const logDir = tempDir('soak');
 const probe = pathToFileURL(path.resolve('test/helper/memory_probe.mjs')).href;
-const env = { ...backend.env, LOG_DIR: logDir, MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: `--import=${probe}` };
+const nodeOptions = `--import=${probe} ${values['node-options']}`.trim();
+const env = { ...backend.env, LOG_DIR: logDir, MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: nodeOptions };
 const manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: password });
 const snapshotOptions = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${path.resolve(values['snapshot-dir'])}`;
 const gateway = await startService('ws_guidance.ts', {
@@ -112,12 +131,12 @@ async function wsSender(): Promise<void> {
 }
 
 const series: string[] = [];
-const samples: { manage: ReturnType<typeof sample>; gateway: ReturnType<typeof sample> }[] = [];
+const samples: { manage: Sample; gateway: Sample }[] = [];
 const sampler = setInterval(() => {
   const s = { manage: sample(manage.proc.pid!), gateway: sample(gateway.proc.pid!) };
   samples.push(s);
   const t = samples.length * (everyMs / 1000);
-  const shown = (x: ReturnType<typeof sample>) => `rss ${x.rssMb} heap ${x.heapMb}/${x.heapTotalMb} MB fds ${x.fds}`;
+  const shown = (x: Sample) => `rss ${x.rssMb} heap ${x.heapMb}/${x.heapTotalMb} (young ${x.youngMb}) MB fds ${x.fds}`;
   series.push(
     `${String(t).padStart(5)}s  manage ${shown(s.manage)}  |  gateway ${shown(s.gateway)}  |  http ${counts.http} sent ${counts.sent} delivered ${counts.delivered}`,
   );
@@ -146,17 +165,45 @@ try {
   fs.rmSync(probeDir, { recursive: true, force: true });
 }
 
-// One line a minute per server: RSS, heap used, heap total (V8's reserved heap), in MB.
+// One line a minute per server, in MB: RSS; heap used; heap total (what V8 has committed), and the
+// young generation's share of it, which V8 sizes by itself (RSS follows it without any retention).
 const perMinute = samples.filter((_, i) => ((i + 1) * everyMs) % 60_000 === 0);
 for (const [name, pick] of [
   ['manage_system rss', (s: (typeof samples)[number]) => s.manage.rssMb],
   ['manage_system heap used', (s: (typeof samples)[number]) => s.manage.heapMb],
   ['manage_system heap total', (s: (typeof samples)[number]) => s.manage.heapTotalMb],
+  ['manage_system heap young', (s: (typeof samples)[number]) => s.manage.youngMb],
   ['guidance_ws rss', (s: (typeof samples)[number]) => s.gateway.rssMb],
   ['guidance_ws heap used', (s: (typeof samples)[number]) => s.gateway.heapMb],
   ['guidance_ws heap total', (s: (typeof samples)[number]) => s.gateway.heapTotalMb],
+  ['guidance_ws heap young', (s: (typeof samples)[number]) => s.gateway.youngMb],
 ] as const) {
   console.log(`${name.padEnd(24)} per minute: ${perMinute.map(pick).join(' ')}`);
+}
+
+/** Least-squares slope of RSS after the first two minutes (start-up and V8's first resizing), in MB per 10 min. */
+function rssSlope(pick: (s: (typeof samples)[number]) => number): string {
+  const points = samples.map((s, i) => [((i + 1) * everyMs) / 1000, pick(s)] as const).filter(([t]) => t > 120);
+  if (points.length < 2) return 'n/a';
+  const n = points.length;
+  const mt = points.reduce((a, [t]) => a + t, 0) / n;
+  const mr = points.reduce((a, [, r]) => a + r, 0) / n;
+  const cov = points.reduce((a, [t, r]) => a + (t - mt) * (r - mr), 0);
+  const vt = points.reduce((a, [t]) => a + (t - mt) ** 2, 0);
+  return `${((cov / vt) * 600).toFixed(1)} MB per 10 min`;
+}
+console.log(
+  `rss slope after 120 s: manage_system ${rssSlope((s) => s.manage.rssMb)}, guidance_ws ${rssSlope((s) => s.gateway.rssMb)}`,
+);
+for (const [name, server] of [
+  ['manage_system', manage],
+  ['guidance_ws', gateway],
+] as const) {
+  const warnings = server
+    .output()
+    .split('\n')
+    .filter((line) => / (WARN|ERROR) /.test(line));
+  console.log(`${name} warn/error lines: ${warnings.length}${warnings.length ? `\n  ${warnings.slice(0, 5).join('\n  ')}` : ''}`);
 }
 
 // "Flat": the second half of the run does not end much above where it began (warm-up excluded).
