@@ -1,11 +1,18 @@
 /**
  * Soak: mixed HTTP + WebSocket traffic against real manage_system and ws_guidance processes
- * for `--seconds` (default 600), sampling each server's RSS and open file descriptors every
- * `--every` seconds. Prints the series; exits 1 on any error or when a series keeps growing.
- *   npm run soak -- [--seconds 600] [--every 10]
+ * for `--seconds` (default 600), sampling each server's RSS (from /proc), V8 heap used (from
+ * test/helper/memory_probe.mjs, preloaded into both) and open file descriptors every `--every`
+ * seconds. Prints the series, then one line a minute for each server; exits 1 on any error or
+ * when a series keeps growing. `--snapshots 120,480` writes the gateway's heap snapshots at
+ * those seconds into `--snapshot-dir` (default: the current directory), to compare offline.
+ * `--node-options` adds Node/V8 flags to both servers (e.g. a fixed young generation size).
+ *   npm run soak -- [--seconds 600] [--every 10] [--snapshots 120,480] [--snapshot-dir /tmp/x]
+ *                   [--node-options="--max-semi-space-size=16 --min-semi-space-size=16"]
  * Runs on MariaDB + a private Redis when MariaDB answers, else on SQLite with in-process cache.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
@@ -13,26 +20,62 @@ import { startService } from './helper/service_process.js';
 import { GuideClient } from './helper/ws_client.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '600' }, every: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '600' },
+    every: { type: 'string', default: '10' },
+    snapshots: { type: 'string', default: '' },
+    'snapshot-dir': { type: 'string', default: '.' },
+    'node-options': { type: 'string', default: '' },
+  },
 });
+const snapshotAt = values.snapshots ? values.snapshots.split(',').map(Number) : [];
 const seconds = Number(values.seconds);
 const everyMs = Number(values.every) * 1000;
 const deadline = Date.now() + seconds * 1000;
 const errors: string[] = [];
 const counts = { http: 0, sent: 0, delivered: 0, reconnects: 0 };
 
-function sample(pid: number): { rssMb: number; fds: number } {
+const probeDir = tempDir('soak-probe');
+const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+
+interface Sample {
+  rssMb: number;
+  heapMb: number;
+  heapTotalMb: number;
+  /** The part of heap total that is V8's young generation (grown and shrunk by V8 itself). */
+  youngMb: number;
+  fds: number;
+}
+
+function sample(pid: number): Sample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  return { rssMb: Math.round(rssKb / 102.4) / 10, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
+  let heap = { heapUsed: Number.NaN, heapTotal: Number.NaN, youngSize: Number.NaN };
+  try {
+    heap = JSON.parse(fs.readFileSync(path.join(probeDir, `${pid}.json`), 'utf8'));
+  } catch {} // not written yet, or caught mid-write: this sample has no heap figures
+  const fds = fs.readdirSync(`/proc/${pid}/fd`).length;
+  return {
+    rssMb: mb(rssKb * 1024),
+    heapMb: mb(heap.heapUsed),
+    heapTotalMb: mb(heap.heapTotal),
+    youngMb: mb(heap.youngSize),
+    fds,
+  };
 }
 
 const password = 'soak-admin-password';
 const backend: Backend = await openBackend((await servicesMissing()) ? 'sqlite' : 'mysql');
 const logDir = tempDir('soak');
-const env = { ...backend.env, LOG_DIR: logDir };
+const probe = pathToFileURL(path.resolve('test/helper/memory_probe.mjs')).href;
+const nodeOptions = `--import=${probe} ${values['node-options']}`.trim();
+const env = { ...backend.env, LOG_DIR: logDir, MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: nodeOptions };
 const manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: password });
-const gateway = await startService('ws_guidance.ts', env);
+const snapshotOptions = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${path.resolve(values['snapshot-dir'])}`;
+const gateway = await startService('ws_guidance.ts', {
+  ...env,
+  NODE_OPTIONS: snapshotAt.length ? `${env.NODE_OPTIONS} ${snapshotOptions}` : env.NODE_OPTIONS,
+});
 const call = client(manage.url);
 const guideUrl = `ws://127.0.0.1:${gateway.port}/v1/guide`;
 const token = (await call('POST', '/v1/auth/login', { body: { username: 'admin', password } })).body.data.token as string;
@@ -88,27 +131,79 @@ async function wsSender(): Promise<void> {
 }
 
 const series: string[] = [];
-const samples: { manage: ReturnType<typeof sample>; gateway: ReturnType<typeof sample> }[] = [];
+const samples: { manage: Sample; gateway: Sample }[] = [];
 const sampler = setInterval(() => {
   const s = { manage: sample(manage.proc.pid!), gateway: sample(gateway.proc.pid!) };
   samples.push(s);
   const t = samples.length * (everyMs / 1000);
+  const shown = (x: Sample) => `rss ${x.rssMb} heap ${x.heapMb}/${x.heapTotalMb} (young ${x.youngMb}) MB fds ${x.fds}`;
   series.push(
-    `${String(t).padStart(5)}s  manage rss ${s.manage.rssMb} MB fds ${s.manage.fds}  |  gateway rss ${s.gateway.rssMb} MB fds ${s.gateway.fds}  |  http ${counts.http} sent ${counts.sent} delivered ${counts.delivered}`,
+    `${String(t).padStart(5)}s  manage ${shown(s.manage)}  |  gateway ${shown(s.gateway)}  |  http ${counts.http} sent ${counts.sent} delivered ${counts.delivered}`,
   );
   console.log(series.at(-1));
+  const previous = t - everyMs / 1000;
+  for (const at of snapshotAt) if (previous < at && at <= t) gateway.proc.kill('SIGUSR2');
 }, everyMs);
 
 try {
   await Promise.all([httpLoop(), httpLoop(), wsSender(), ...Array.from({ length: 8 }, (_, i) => watcher(i))]);
 } catch (err) {
-  errors.push(`traffic stopped: ${(err as Error).message}`);
+  errors.push(`traffic stopped: ${(err as Error).message} ${(err as Error).cause ?? ''}`);
+  for (const [name, server] of [
+    ['manage_system', manage],
+    ['guidance_ws', gateway],
+  ] as const) {
+    const { exitCode, signalCode } = server.proc;
+    console.log(`${name} (exit ${exitCode ?? signalCode ?? 'none yet'}), last output:\n${server.output().slice(-1500)}`);
+  }
 } finally {
   clearInterval(sampler);
   await manage.stop();
   await gateway.stop();
   await backend.teardown();
   fs.rmSync(logDir, { recursive: true, force: true });
+  fs.rmSync(probeDir, { recursive: true, force: true });
+}
+
+// One line a minute per server, in MB: RSS; heap used; heap total (what V8 has committed), and the
+// young generation's share of it, which V8 sizes by itself (RSS follows it without any retention).
+const perMinute = samples.filter((_, i) => ((i + 1) * everyMs) % 60_000 === 0);
+for (const [name, pick] of [
+  ['manage_system rss', (s: (typeof samples)[number]) => s.manage.rssMb],
+  ['manage_system heap used', (s: (typeof samples)[number]) => s.manage.heapMb],
+  ['manage_system heap total', (s: (typeof samples)[number]) => s.manage.heapTotalMb],
+  ['manage_system heap young', (s: (typeof samples)[number]) => s.manage.youngMb],
+  ['guidance_ws rss', (s: (typeof samples)[number]) => s.gateway.rssMb],
+  ['guidance_ws heap used', (s: (typeof samples)[number]) => s.gateway.heapMb],
+  ['guidance_ws heap total', (s: (typeof samples)[number]) => s.gateway.heapTotalMb],
+  ['guidance_ws heap young', (s: (typeof samples)[number]) => s.gateway.youngMb],
+] as const) {
+  console.log(`${name.padEnd(24)} per minute: ${perMinute.map(pick).join(' ')}`);
+}
+
+/** Least-squares slope of RSS after the first two minutes (start-up and V8's first resizing), in MB per 10 min. */
+function rssSlope(pick: (s: (typeof samples)[number]) => number): string {
+  const points = samples.map((s, i) => [((i + 1) * everyMs) / 1000, pick(s)] as const).filter(([t]) => t > 120);
+  if (points.length < 2) return 'n/a';
+  const n = points.length;
+  const mt = points.reduce((a, [t]) => a + t, 0) / n;
+  const mr = points.reduce((a, [, r]) => a + r, 0) / n;
+  const cov = points.reduce((a, [t, r]) => a + (t - mt) * (r - mr), 0);
+  const vt = points.reduce((a, [t]) => a + (t - mt) ** 2, 0);
+  return `${((cov / vt) * 600).toFixed(1)} MB per 10 min`;
+}
+console.log(
+  `rss slope after 120 s: manage_system ${rssSlope((s) => s.manage.rssMb)}, guidance_ws ${rssSlope((s) => s.gateway.rssMb)}`,
+);
+for (const [name, server] of [
+  ['manage_system', manage],
+  ['guidance_ws', gateway],
+] as const) {
+  const warnings = server
+    .output()
+    .split('\n')
+    .filter((line) => / (WARN|ERROR) /.test(line));
+  console.log(`${name} warn/error lines: ${warnings.length}${warnings.length ? `\n  ${warnings.slice(0, 5).join('\n  ')}` : ''}`);
 }
 
 // "Flat": the second half of the run does not end much above where it began (warm-up excluded).
