@@ -73,4 +73,24 @@ describe('LineBatch (access lines)', () => {
     assert.match(run.stdout, /\[rid-1\] GET \/first 200\n.*\[rid-2\] GET \/second 200\n$/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('writes the access line of an answer queued when the process exits on the same turn', () => {
+    const dir = tempDir('log-batch');
+    const script = `
+      import { Hono } from 'hono';
+      import { MultLogger } from './common/libs/mult_logger.js';
+      import { withRequestScope } from './common/libs/request_scope.js';
+      const log = new MultLogger({ service: 'exit_scope', dir: ${JSON.stringify(dir)}, stdout: false });
+      const app = new Hono();
+      app.get('/answered', (c) => c.text('ok', 201));
+      app.fetch = withRequestScope(app.fetch, { log });
+      const res = await app.request('/answered', { headers: { 'x-request-id': 'rid-exit' } });
+      process.exit(res.status === 201 ? 0 : 1);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const [file] = fs.readdirSync(path.join(dir, 'exit_scope')).filter((f) => f.startsWith('access-'));
+    const written = fs.readFileSync(path.join(dir, 'exit_scope', file as string), 'utf8');
+    assert.match(written, /\[rid-exit\] GET \/answered 201 [\d.]+ms ip= ua=""\n$/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -122,6 +122,11 @@ export class MultLogger {
     this.accessLines.push(`${new Date().toISOString()} INFO [${rid ?? '-'}] ${redactText(msg)}`);
   }
 
+  /** Writes the pending batch of access lines now (at exit: a batch otherwise waits for the next turn). */
+  flushAccess(): void {
+    this.accessLines.flush();
+  }
+
   setLevel(level: string): void {
     this.main.level = level;
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
+import { AccessLines } from './access_lines.js';
 import { addressOf } from './client_address.js';
-import { CLIENT_CLOSED } from './client_gone.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
 
@@ -64,14 +64,14 @@ const pathOf = (url: string) => {
  * made at once (`/health`) is written without a promise. Per request it: takes a safe
  * `X-Request-Id` or makes a UUID, echoes it with the precomputed headers (set on node's
  * response, so they go out with whatever the app answers: JSON, error, stream), binds the id to every log line written while handling
- * the request, and writes the access line once the answer is out (499 when the client left
- * first). Access lines are written in batches, after the answer (see `MultLogger.access`).
+ * the request, and queues its access line, written once the answer is out (`AccessLines`).
  */
 export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch {
   const { log, isDraining } = opts;
   const skip = new Set(opts.skipAccessLog ?? []);
   const headers = opts.headers ?? [];
   const limit = opts.bodyLimit ?? Number.POSITIVE_INFINITY;
+  const accessLines = new AccessLines(log);
 
   /** After the app answered: headers a bare `app.request()` has no node response for, the drain, the access line. */
   function finish(res: Response, env: HostEnv, request: Request, started: number): Response {
@@ -84,22 +84,16 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
     }
     const path = incoming ? pathOf(incoming.url ?? '') : new URL(request.url).pathname;
     if (skip.has(path)) return res;
-    const method = request.method;
-    const status = res.status;
-    const ip = addressOf(incoming);
-    const ua = JSON.stringify((incoming ? incoming.headers['user-agent'] : request.headers.get('user-agent')) ?? '');
-    const write = (sent: number) => {
-      const ms = (performance.now() - started).toFixed(1);
-      log.access(`${method} ${path} ${sent} ${ms}ms ip=${ip} ua=${ua}`, env.requestId);
-    };
-    if (!outgoing) {
-      write(status);
-      return res;
-    }
-    // once the answer is out, or the connection went first (then 499; a 5xx the app chose stays)
-    const settle = () => write(outgoing.writableFinished || status >= 500 ? status : CLIENT_CLOSED);
-    if (outgoing.writableFinished || outgoing.destroyed) settle();
-    else outgoing.on('close', settle);
+    accessLines.add({
+      outgoing,
+      status: res.status,
+      method: request.method,
+      path,
+      ip: addressOf(incoming),
+      ua: (incoming ? incoming.headers['user-agent'] : request.headers.get('user-agent')) ?? '',
+      requestId: env.requestId as string,
+      started,
+    });
     return res;
   }
 
