@@ -28,6 +28,8 @@ export interface ViewInput {
   body: unknown;
 }
 
+const NO_INPUT: ViewInput = Object.freeze({ params: Object.freeze({}), query: Object.freeze({}), body: undefined });
+
 /**
  * The common view base: one class per resource, one method per verb. A service's
  * `api_base.ts` extends it and overrides `before()` with its authentication.
@@ -36,7 +38,8 @@ export class BaseView {
   static spec: ViewSpec = {};
   readonly c: Context;
   readonly spec: MethodSpec;
-  input: ViewInput = { params: {}, query: {}, body: undefined };
+  /** Set by the router once validated, before the verb method runs. */
+  input: ViewInput = NO_INPUT;
 
   constructor(c: Context, spec: MethodSpec) {
     this.c = c;

@@ -80,13 +80,14 @@ export abstract class RcModel<T> {
   }
 
   /**
-   * Cached value, else `load()`; a found value is cached unless the key changed while loading
+   * Cached value, else `load(id)`; a found value is cached unless the key changed while loading
    * (the load starts after the read, so it is at least as new as the write that marked it).
+   * `load` takes the id so a hot caller can pass one function made at start-up, not a closure.
    */
-  async getOrLoad(id: string | number, load: () => Promise<T | null>): Promise<T | null> {
+  async getOrLoad<I extends string | number>(id: I, load: (id: I) => Promise<T | null>): Promise<T | null> {
     const raw = await this.raw(id);
     if (typeof raw === 'string' && !isStale(raw)) return JSON.parse(raw) as T;
-    const value = await load();
+    const value = await load(id);
     if (value === null || raw === undefined) return value;
     if (raw === null) await this.putIfAbsent(id, value);
     else await this.replaceMarker(id, raw, value);

@@ -32,8 +32,7 @@ export class LoginSessionRc extends RcModel<SessionInfo> {
   /** The live session of `token`, or null when unknown, revoked or expired. */
   async resolve(token: string): Promise<SessionInfo | null> {
     const tokenHash = hashToken(token);
-    const load = () => loadSession(tokenHash);
-    const info = this.shared ? await this.getOrLoad(tokenHash, load) : await load();
+    const info = this.shared ? await this.getOrLoad(tokenHash, loadSession) : await loadSession(tokenHash);
     return info && info.expires_at > Date.now() ? info : null;
   }
 

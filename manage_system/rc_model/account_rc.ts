@@ -10,8 +10,12 @@ class AccountRc extends RcModel<PublicAccount> {
 
   /** The account as the API shows it, from cache or database; null when it does not exist. */
   find(id: number): Promise<PublicAccount | null> {
-    return this.getOrLoad(id, async () => (await Account.findByPk(id))?.toPublic() ?? null);
+    return this.getOrLoad(id, loadAccount);
   }
+}
+
+async function loadAccount(id: number): Promise<PublicAccount | null> {
+  return (await Account.findByPk(id))?.toPublic() ?? null;
 }
 
 export const accountRc = new AccountRc();
