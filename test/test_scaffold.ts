@@ -115,9 +115,13 @@ describe('service scaffolder', function () {
       const logs = tempDir('scaffold-logs');
       const svc = await startService(`${kind}_${name}.ts`, { LOG_DIR: logs }, 25_000, dir);
       try {
-        const health = await client(svc.url)('GET', '/health');
+        const call = client(svc.url);
+        const health = await call('GET', '/health');
         assert.equal(health.status, 200);
         assert.equal(health.body.data.service, name);
+        const docs = await call('GET', '/docs');
+        assert.equal(docs.status, 200);
+        assert.match(docs.text, new RegExp(`<title>${name} API reference</title>`));
       } finally {
         await svc.stop();
         fs.rmSync(logs, { recursive: true, force: true });

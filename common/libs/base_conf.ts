@@ -46,6 +46,8 @@ export class BaseConf {
    * default; production turns it off and runs `npm run db -- upgrade -t <service>` on deploy.
    */
   DB_AUTO_MIGRATE = true;
+  /** Serve `/openapi.json` and its Swagger UI page `/docs` to anyone; false answers both 404. */
+  API_DOCS = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
   /**
@@ -121,6 +123,7 @@ export class BaseConf {
       MODEL_LIST: { type: 'array', items: { type: 'string', minLength: 1 } },
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
       DB_AUTO_MIGRATE: { type: 'boolean' },
+      API_DOCS: { type: 'boolean' },
       CORS_ORIGINS: { type: 'array', items: { type: 'string', minLength: 1 } },
       TRUSTED_PROXIES: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
       BODY_LIMIT: { type: 'integer', minimum: 1 },

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { answerJson } from './answer.js';
+import { mountApiDocs } from './api_docs.js';
 import type { BaseConf } from './base_conf.js';
 import { pingCaches } from './cache_registry.js';
 import { trustProxies } from './client_address.js';
@@ -39,8 +40,8 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 
 /**
  * The HTTP app of a service: the request scope around its `fetch` (request id, secure
- * headers, body limit, access line), CORS, the routes, `/health`, `/ready`, `/openapi.json`,
- * and the envelope for every error.
+ * headers, body limit, access line), CORS, the routes, `/health`, `/ready`, `/openapi.json`
+ * and its `/docs` page (unless `API_DOCS` is false), and the envelope for every error.
  */
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
@@ -65,8 +66,11 @@ export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: Mount
   });
 
   const mounted = mountRoutes(app, opts.routes, conf.VER_CODE);
-  const doc = buildOpenApi({ title: conf.SERVER_NAME, version: String(conf.VER_CODE), ...opts.openapi }, mounted);
-  app.get('/openapi.json', (c) => c.json(doc));
+  if (conf.API_DOCS) {
+    const doc = buildOpenApi({ title: conf.SERVER_NAME, version: String(conf.VER_CODE), ...opts.openapi }, mounted);
+    app.get('/openapi.json', (c) => c.json(doc));
+    mountApiDocs(app, { title: doc.info.title });
+  }
 
   app.notFound(notFound);
   app.onError(onError(log));
