@@ -2,15 +2,19 @@ import type { Hono } from 'hono';
 import type { Route } from '../common/libs/router.js';
 import { fullPath } from '../common/libs/router.js';
 import type { Gateway } from './interface/gateway.js';
+import { guideAsyncApi } from './interface/guide_asyncapi.js';
 import { guideHandler } from './interface/handshake.js';
 
-/** HTTP views of guidance_ws (besides /health, /ready and /openapi.json): none yet. */
+/** HTTP views of guidance_ws (besides /health, /ready, /openapi.json and /asyncapi.json): none yet. */
 export const ROUTES: readonly Route[] = [];
 
 /** The WebSocket route: `/v{VER_CODE}/guide`. */
 export const GUIDE_PATH = '/guide';
 
-/** Mounts the gateway's one route on the service's app. */
+/** Mounts the gateway's route, and `/asyncapi.json` describing it (built once, here). */
 export function mountGuide(app: Hono, gw: Gateway): void {
-  app.get(fullPath(GUIDE_PATH, undefined, gw.conf.VER_CODE), guideHandler(gw));
+  const path = fullPath(GUIDE_PATH, undefined, gw.conf.VER_CODE);
+  app.get(path, guideHandler(gw));
+  const doc = guideAsyncApi(gw.conf, path);
+  app.get('/asyncapi.json', (c) => c.json(doc));
 }

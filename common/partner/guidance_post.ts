@@ -15,6 +15,20 @@ export const GUIDE_ROOM_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,
 /** A message body: text, or a JSON object for structured guidance. */
 export const GUIDE_BODY_SCHEMA = { type: ['string', 'object'] } as const;
 
+/** A stored message as clients receive it (`GuideData`: `guide` frames, history items, the HTTP answer). */
+export const GUIDE_MESSAGE_SCHEMA = {
+  type: 'object',
+  required: ['room', 'seq', 'body', 'sender', 'at'],
+  properties: {
+    room: GUIDE_ROOM_SCHEMA,
+    seq: { type: 'integer', minimum: 1, description: 'gap-free per-room sequence' },
+    body: GUIDE_BODY_SCHEMA,
+    sender: { type: 'string', description: "the operator's username" },
+    at: { type: 'string', format: 'date-time', description: 'when it was stored' },
+  },
+  additionalProperties: false,
+} as const;
+
 export interface GuideInput {
   room: string;
   body: unknown;

@@ -8,6 +8,14 @@ import type { Command } from './commands.js';
 import type { Conn } from './connection.js';
 import type { Member } from './member.js';
 
+const SEQ_OR_ZERO = { type: 'integer', minimum: 0, maximum: INT32_MAX } as const;
+const ROOM_ONLY = { type: 'object', required: ['room'], properties: { room: GUIDE_ROOM_SCHEMA } } as const;
+const ROOM_AND_SEQ = {
+  type: 'object',
+  required: ['room', 'seq'],
+  properties: { room: GUIDE_ROOM_SCHEMA, seq: { type: 'integer', minimum: 1, maximum: INT32_MAX } },
+} as const;
+
 function joined(conn: Conn, room: string): Member {
   const member = conn.member(room);
   if (!member) throw new ApiError(StaCode.NOT_FOUND, `data.room: ${room} is not joined`, { field: 'data.room' });
@@ -21,10 +29,18 @@ function joined(conn: Conn, room: string): Member {
  * only for a `since` ahead of what this instance has dispatched.
  */
 export const joinCommand: Command = {
+  summary:
+    'joins a room: the reply, then every stored message with seq > `since` in order, then live ones; without `since` it resumes from the last ack, else from now',
+  replyData: {
+    type: 'object',
+    required: ['room', 'since', 'last_seq'],
+    properties: { room: GUIDE_ROOM_SCHEMA, since: SEQ_OR_ZERO, last_seq: SEQ_OR_ZERO },
+    additionalProperties: false,
+  },
   schema: {
     type: 'object',
     required: ['room'],
-    properties: { room: GUIDE_ROOM_SCHEMA, since: { type: 'integer', minimum: 0, maximum: INT32_MAX } },
+    properties: { room: GUIDE_ROOM_SCHEMA, since: SEQ_OR_ZERO },
   },
   async run(conn, data: { room: string; since?: number }) {
     const { room } = data;
@@ -46,7 +62,9 @@ export const joinCommand: Command = {
 
 /** `leave {room}` -> `{room}`: no more messages of that room on this socket. */
 export const leaveCommand: Command = {
-  schema: { type: 'object', required: ['room'], properties: { room: GUIDE_ROOM_SCHEMA } },
+  summary: 'leaves a joined room: no more of its messages on this socket',
+  schema: ROOM_ONLY,
+  replyData: { ...ROOM_ONLY, additionalProperties: false },
   async run(conn, data: { room: string }) {
     conn.gw.hub.leave(joined(conn, data.room));
     return { data: { room: data.room } };
@@ -55,11 +73,10 @@ export const leaveCommand: Command = {
 
 /** `ack {room, seq}` -> `{room, seq}`: stores the account's progress (never lowered) up to a delivered seq. */
 export const ackCommand: Command = {
-  schema: {
-    type: 'object',
-    required: ['room', 'seq'],
-    properties: { room: GUIDE_ROOM_SCHEMA, seq: { type: 'integer', minimum: 1, maximum: INT32_MAX } },
-  },
+  summary:
+    "stores the account's progress in a joined room up to a delivered seq; the reply holds the stored progress (never lowered)",
+  schema: ROOM_AND_SEQ,
+  replyData: { ...ROOM_AND_SEQ, additionalProperties: false },
   async run(conn, data: { room: string; seq: number }) {
     const member = joined(conn, data.room);
     if (data.seq > member.last) {

@@ -6,8 +6,9 @@ import { StaCode, type StaCodeEntry } from '../../common/libs/sta_code.js';
 import type { HeartbeatPeer } from '../../common/libs/ws_heartbeat.js';
 import type { SessionInfo } from '../../common/model_rc/login_session.js';
 import { type BucketState, takeToken } from '../../common/partner/token_bucket.js';
-import { COMMANDS, type Command } from './commands.js';
-import { type Frame, FrameError, frameParser, replyText } from './frame.js';
+import { Close } from './close_codes.js';
+import { COMMANDS, type Command, commandDataSchema } from './commands.js';
+import { type Frame, FrameError, frameParser, replyText, UNREADABLE } from './frame.js';
 import type { Gateway } from './gateway.js';
 import type { Member } from './member.js';
 
@@ -16,10 +17,7 @@ const IDLE: Promise<void> = Promise.resolve();
 // Compiled once for every connection; a command schema with an unbounded number stops start-up.
 const parseFrame = frameParser(Object.keys(COMMANDS));
 const VALIDATORS = new Map<string, InputCheck<unknown>>(
-  Object.entries(COMMANDS).map(([name, c]) => [
-    name,
-    compileJsonInput({ additionalProperties: false, ...c.schema }, 'data', `command ${name}`),
-  ]),
+  Object.entries(COMMANDS).map(([name, c]) => [name, compileJsonInput(commandDataSchema(c), 'data', `command ${name}`)]),
 );
 
 /**
@@ -59,13 +57,18 @@ export class Conn implements HeartbeatPeer, BucketState {
     this.lastSeen = Date.now();
     if (this.closed || this.whenAnswered) return;
     if (!takeToken(this, this.gw.conf.WS_RATE_PER_SECOND, this.gw.conf.WS_RATE_BURST, this.lastSeen)) {
-      this.closeWhenAnswered(1008, 'rate limit exceeded');
+      this.closeWhenAnswered(Close.RATE_LIMIT.code, 'rate limit exceeded');
       return;
     }
     let frame: Frame;
     try {
       if (data === null) {
-        throw new FrameError('error', null, StaCode.UNSUPPORTED_MEDIA, 'frame: binary frames are not accepted, send JSON text');
+        throw new FrameError(
+          UNREADABLE,
+          null,
+          StaCode.UNSUPPORTED_MEDIA,
+          'frame: binary frames are not accepted, send JSON text',
+        );
       }
       frame = parseFrame(data);
     } catch (err) {
@@ -93,7 +96,7 @@ export class Conn implements HeartbeatPeer, BucketState {
   }
 
   drop(): void {
-    this.close(4408, 'heartbeat timeout');
+    this.close(Close.IDLE.code, 'heartbeat timeout');
   }
 
   close(code: number, reason: string): void {
@@ -130,7 +133,7 @@ export class Conn implements HeartbeatPeer, BucketState {
    * failed log, unless the socket closed meanwhile (then the command was cut, not failed).
    */
   private fail(err: unknown, frame?: Frame): void {
-    const cmd = err instanceof FrameError ? err.cmd : (frame?.cmd ?? 'error');
+    const cmd = err instanceof FrameError ? err.cmd : (frame?.cmd ?? UNREADABLE);
     const req = err instanceof FrameError ? err.req : (frame?.req ?? null);
     const known = err instanceof ApiError ? err : dependencyError(err);
     if (known) {

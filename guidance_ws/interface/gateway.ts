@@ -6,6 +6,7 @@ import { startHeartbeat } from '../../common/libs/ws_heartbeat.js';
 import type { SessionInfo } from '../../common/model_rc/login_session.js';
 import { guidanceWriter } from '../../common/partner/guidance_writer.js';
 import type { SysConf } from '../config/sys_conf.js';
+import { Close } from './close_codes.js';
 import { Conn } from './connection.js';
 import { RoomHub } from './room_hub.js';
 import { startSessionSweep } from './session_sweep.js';
@@ -65,7 +66,7 @@ export class Gateway {
         const ws = ctx.raw as unknown as WebSocket;
         const refusal = this.quota.refusal(this.byToken.get(tokenHash), session.account_id, address);
         if (refusal) {
-          ws.close(1008, refusal);
+          ws.close(Close.SOCKET_CAP.code, refusal);
           return;
         }
         conn = new Conn(this, ws, session, tokenHash, id);
@@ -73,7 +74,7 @@ export class Gateway {
         const opened = conn;
         const before = listenersOf(opened.ws);
         queueMicrotask(() => takeOver(opened, before));
-        if (this.draining) conn.close(1001, 'server shutting down');
+        if (this.draining) conn.close(Close.GOING_AWAY.code, 'server shutting down');
       },
       // Only frames that arrived before the take-over come this way.
       onMessage: (evt) => conn?.onMessage(typeof evt.data === 'string' ? evt.data : null),
@@ -87,7 +88,7 @@ export class Gateway {
 
   /** Closes every socket of a session that is no longer live. */
   endSession(tokenHash: string): void {
-    for (const conn of this.byToken.get(tokenHash) ?? []) conn.close(4401, 'session revoked or expired');
+    for (const conn of this.byToken.get(tokenHash) ?? []) conn.close(Close.SESSION.code, 'session revoked or expired');
   }
 
   /** A role changed in manage_system: it applies to the next command. */
@@ -103,7 +104,7 @@ export class Gateway {
     await this.hub.stop();
     await Promise.race([guidanceWriter.idle(), sleep(timeoutMs)]);
     await sleep(0); // the replies of the last stores go out first
-    for (const conn of this.conns) conn.close(1001, 'server shutting down');
+    for (const conn of this.conns) conn.close(Close.GOING_AWAY.code, 'server shutting down');
     const deadline = Date.now() + timeoutMs;
     while (this.conns.size && Date.now() < deadline) await sleep(20);
     for (const conn of this.conns) conn.ws.terminate();

@@ -6,10 +6,12 @@ import { requestIdOf } from '../../common/libs/request_scope.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { loginSessionRc } from '../../common/model_rc/login_session.js';
 import { bearerToken, hashToken } from '../../common/partner/token.js';
+import { Close } from './close_codes.js';
 import type { Gateway } from './gateway.js';
 import { protocolToken } from './subprotocol.js';
 
-const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
+/** A well-formed session token, however it is passed. */
+export const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
 /** The session token of `?token=`, `Authorization: Bearer` or the `bearer.<token>` subprotocol, when well-formed. */
 function tokenOf(c: Context): string | undefined {
@@ -35,7 +37,7 @@ export function guideHandler(gw: Gateway): Handler {
       throw new ApiError(StaCode.BAD_REQUEST, 'upgrade: this route speaks WebSocket only');
     }
     if (!token || !session) {
-      return upgradeWebSocket(c, { onOpen: (_evt, ws) => ws.close(4401, reason) });
+      return upgradeWebSocket(c, { onOpen: (_evt, ws) => ws.close(Close.SESSION.code, reason) });
     }
     return upgradeWebSocket(c, gw.events(session, hashToken(token), requestIdOf(c), clientAddress(c)), {
       onError: (err) => gw.log.failed('guide socket handler failed', err as Error),

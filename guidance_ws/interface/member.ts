@@ -1,4 +1,5 @@
 import { GuidanceMessage } from '../../common/model_db/guidance_message.js';
+import { Close } from './close_codes.js';
 import type { Conn } from './connection.js';
 import { guideFrame } from './frame.js';
 
@@ -66,7 +67,7 @@ export class Member {
       }
     } catch (err) {
       this.conn.gw.log.failed(`catch-up of room ${this.room} failed`, { rid: this.conn.id, error: err as Error });
-      this.conn.close(1011, 'catch-up failed, reconnect with since');
+      this.conn.close(Close.CATCHUP_FAILED.code, 'catch-up failed, reconnect with since');
     }
   }
 
@@ -77,7 +78,7 @@ export class Member {
     while (this.conn.ws.bufferedAmount > limit / 2) {
       if (this.conn.closed || !this.active) return false;
       if (Date.now() > deadline) {
-        this.conn.close(1013, 'slow consumer, reconnect with since');
+        this.conn.close(Close.SLOW_CONSUMER.code, 'slow consumer, reconnect with since');
         return false;
       }
       await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
