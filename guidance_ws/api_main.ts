@@ -11,10 +11,11 @@ export const ROUTES: readonly Route[] = [];
 /** The WebSocket route: `/v{VER_CODE}/guide`. */
 export const GUIDE_PATH = '/guide';
 
-/** Mounts the gateway's route, and `/asyncapi.json` describing it (built once, here). */
+/** Mounts the gateway's route, and `/asyncapi.json` describing it (built once, here) unless `API_DOCS` is false. */
 export function mountGuide(app: Hono, gw: Gateway): void {
   const path = fullPath(GUIDE_PATH, undefined, gw.conf.VER_CODE);
   app.get(path, guideHandler(gw));
+  if (!gw.conf.API_DOCS) return;
   const doc = guideAsyncApi(gw.conf, path);
   app.get('/asyncapi.json', (c) => c.json(doc));
 }

@@ -3,6 +3,12 @@ import fs from 'node:fs';
 import { type AsyncAPIDocumentInterface, type Diagnostic, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { Hono } from 'hono';
+import { loadConf } from '../common/libs/load_conf.js';
+import { mountGuide } from '../guidance_ws/api_main.js';
+import { SysConf } from '../guidance_ws/config/sys_conf.js';
+import type { Gateway } from '../guidance_ws/interface/gateway.js';
+import { tempDir } from './helper/backends.js';
 import { describeGuidance, uniqueRoom } from './helper/guidance_suite.js';
 import { client } from './helper/http_client.js';
 import { markdownTable } from './helper/markdown_table.js';
@@ -229,5 +235,20 @@ describeGuidance('guidance_ws AsyncAPI document', (ctx) => {
       const pushes = clients.flatMap((c) => c.frames.filter(isPush)).length;
       assert.equal(exchanges.length + pushes, received);
     });
+  });
+});
+
+describe('API_DOCS turns /asyncapi.json off', () => {
+  it('serves the document by default and nothing with API_DOCS=false', async () => {
+    const dir = tempDir('asyncapi-off');
+    const appWith = (env: Record<string, string>) => {
+      const app = new Hono();
+      const conf = loadConf(SysConf, { env, envFile: `${dir}/none.env` });
+      mountGuide(app, { conf, draining: false } as unknown as Gateway);
+      return app;
+    };
+    assert.equal((await appWith({}).request('/asyncapi.json')).status, 200);
+    assert.equal((await appWith({ API_DOCS: 'false' }).request('/asyncapi.json')).status, 404);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

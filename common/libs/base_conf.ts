@@ -46,7 +46,7 @@ export class BaseConf {
    * default; production turns it off and runs `npm run db -- upgrade -t <service>` on deploy.
    */
   DB_AUTO_MIGRATE = true;
-  /** Serve `/openapi.json` and its Swagger UI page `/docs` to anyone; false answers both 404. */
+  /** Serve `/openapi.json`, its Swagger UI page `/docs` (and a gateway's `/asyncapi.json`) to anyone; false answers them 404. */
   API_DOCS = true;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: string[] = [];
