@@ -80,7 +80,8 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
       if (isDraining?.()) outgoing.setHeader('Connection', 'close');
     } else if (!incoming) {
       res.headers.set('X-Request-Id', env.requestId as string);
-      for (const [name, value] of headers) res.headers.set(name, value);
+      // as on a node response, a header the app set itself (a page's own CSP) wins
+      for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
     }
     const path = incoming ? pathOf(incoming.url ?? '') : new URL(request.url).pathname;
     if (skip.has(path)) return res;
