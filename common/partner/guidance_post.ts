@@ -15,6 +15,20 @@ export const GUIDE_ROOM_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,
 /** A message body: text, or a JSON object for structured guidance. */
 export const GUIDE_BODY_SCHEMA = { type: ['string', 'object'] } as const;
 
+/** A stored guidance message (`GuideData`), as HTTP answers and the gateways show it. */
+export const GUIDE_MESSAGE_SCHEMA = {
+  title: 'GuidanceMessage',
+  type: 'object',
+  required: ['room', 'seq', 'body', 'sender', 'at'],
+  properties: {
+    room: GUIDE_ROOM_SCHEMA,
+    seq: { type: 'integer', minimum: 1, description: 'per room, from 1, without gaps' },
+    body: GUIDE_BODY_SCHEMA,
+    sender: { type: 'string', description: 'username of the operator' },
+    at: { type: 'string', format: 'date-time', description: 'when it was stored' },
+  },
+};
+
 export interface GuideInput {
   room: string;
   body: unknown;
