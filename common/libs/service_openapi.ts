@@ -44,7 +44,14 @@ export const PLATFORM_OPERATIONS: readonly PlainOperation[] = [
       answer: {
         type: 'object',
         required: ['openapi', 'info', 'paths'],
-        properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' } },
+        properties: {
+          openapi: { const: '3.1.0' },
+          info: { type: 'object' },
+          servers: { type: 'array' },
+          tags: { type: 'array' },
+          paths: { type: 'object' },
+          components: { type: 'object' },
+        },
       },
     },
   },
