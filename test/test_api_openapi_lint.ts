@@ -200,6 +200,20 @@ describe('OpenAPI documents', function () {
     assert.ok(bodies >= 4, `only ${bodies} request bodies`);
   });
 
+  it('tags each operation with its resource, every tag declared and described', () => {
+    for (const [name, doc] of docs) {
+      const declared = new Map(doc.tags.map((t) => [t.name, t.description]));
+      for (const { where, op } of operations(doc)) {
+        assert.equal(op.tags.length, 1, `${name} ${where}`);
+        assert.ok(declared.get(op.tags[0]), `${name} ${where}: tag ${op.tags[0]} undeclared`);
+      }
+    }
+    const tagOf = (p: string, verb: string) => (manage.doc.paths[p] as Json)[verb].tags[0];
+    assert.equal(tagOf('/v1/accounts', 'get'), tagOf('/v1/accounts/{id}', 'delete'));
+    assert.notEqual(tagOf('/v1/accounts', 'get'), tagOf('/v1/auth/login', 'post'));
+    assert.equal(tagOf('/health', 'get'), tagOf('/openapi.json', 'get'));
+  });
+
   it('describes the login record export as text/csv', () => {
     const ok = (manage.doc.paths['/v1/records/login/export'] as Json).get.responses['200'];
     assert.deepEqual(Object.keys(ok.content), ['text/csv']);

@@ -21,6 +21,8 @@ export interface PlainOperation {
   /** The operation's name; views get theirs from `operationIdOf`. */
   id: string;
   spec: MethodSpec;
+  /** Its tag and the tag's description; views are tagged by resource. */
+  tag: readonly [name: string, description: string];
 }
 
 const ENVELOPE: JsonSchema = {
@@ -46,8 +48,10 @@ export function operationIdOf(viewName: string, verb: HttpVerb, version?: number
 }
 
 /** A resource's tag: the first path segment after the version (`/v1/accounts/{id}` -> `accounts`). */
-function tagOf(path: string): string {
-  return path.replace(/^\/v\d+(?=\/)/, '').split('/')[1] || 'root';
+function resourceTag(path: string): readonly [string, string] {
+  const [, version = '', segment] = /^(\/v\d+(?=\/))?\/([^/]*)/.exec(path) ?? [];
+  const name = segment || 'root';
+  return [name, `Operations under \`${version}/${segment ?? ''}\``];
 }
 
 class DocBuilder {
@@ -58,12 +62,12 @@ class DocBuilder {
   private readonly ids = new Set<string>();
   secured = false;
 
-  add(path: string, verb: HttpVerb, id: string, spec: MethodSpec, secured: boolean): void {
+  add(path: string, verb: HttpVerb, id: string, spec: MethodSpec, secured: boolean, tagged = resourceTag(path)): void {
     if (this.ids.has(id)) throw new Error(`OpenAPI: operationId ${id} is used twice (${verb.toUpperCase()} ${path})`);
     this.ids.add(id);
     this.secured ||= secured;
-    const tag = tagOf(path);
-    if (!this.tags.has(tag)) this.tags.set(tag, `Operations under \`${path.slice(0, path.indexOf(tag) + tag.length)}\``);
+    const [tag, description] = tagged;
+    if (!this.tags.has(tag)) this.tags.set(tag, description);
     const oaPath = path.replace(/:(\w+)/g, '{$1}');
     this.paths[oaPath] ??= {};
     this.paths[oaPath][verb] = this.operation(id, tag, spec, secured);
@@ -116,7 +120,7 @@ class DocBuilder {
 /** The OpenAPI 3.1 document of the mounted routes and the plain ones, built once at start-up from their specs. */
 export function buildOpenApi(info: OpenApiInfo, routes: readonly MountedRoute[], plain: readonly PlainOperation[] = []) {
   const doc = new DocBuilder();
-  for (const op of plain) doc.add(op.path, op.verb, op.id, op.spec, false);
+  for (const op of plain) doc.add(op.path, op.verb, op.id, op.spec, false, op.tag);
   for (const { path, view, verbs, version } of routes) {
     for (const verb of verbs) {
       const spec = view.spec[verb] ?? {};

@@ -3,6 +3,7 @@ import { buildOpenApi, type OpenApiInfo, type PlainOperation } from './openapi.j
 import type { MountedRoute } from './router.js';
 
 const PROBE = { type: 'string', enum: ['ok', 'down'] } as const;
+const PLATFORM = ['platform', 'Probes and this document, outside the API version'] as const;
 
 /** How `/health`, `/ready` and `/openapi.json` answer, for the document every HTTP service serves. */
 export const PLATFORM_OPERATIONS: readonly PlainOperation[] = [
@@ -10,6 +11,7 @@ export const PLATFORM_OPERATIONS: readonly PlainOperation[] = [
     path: '/health',
     verb: 'get',
     id: 'getHealth',
+    tag: PLATFORM,
     spec: {
       summary: 'Liveness: the process answers',
       answer: {
@@ -24,6 +26,7 @@ export const PLATFORM_OPERATIONS: readonly PlainOperation[] = [
     path: '/ready',
     verb: 'get',
     id: 'getReady',
+    tag: PLATFORM,
     spec: {
       summary: 'Readiness: databases and caches answer and the process is not draining (else 503 with this report)',
       answer: {
@@ -38,6 +41,7 @@ export const PLATFORM_OPERATIONS: readonly PlainOperation[] = [
     path: '/openapi.json',
     verb: 'get',
     id: 'getOpenApi',
+    tag: PLATFORM,
     spec: {
       summary: 'This document (OpenAPI 3.1), without the envelope',
       answerMedia: 'application/json',
