@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { Reply } from './helper/http_client.js';
+import { type Call, client, type Reply } from './helper/http_client.js';
 import { describeManage, type ManageCtx } from './helper/manage_suite.js';
+import { type ServiceProcess, startService } from './helper/service_process.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a JSON document walked by path
 type Json = Record<string, any>;
@@ -58,14 +59,32 @@ function answerChecker(doc: Json) {
 
 type Case = (ctx: ManageCtx) => Promise<{ ok: Reply; refused?: Reply }>;
 
+/** Routes every HTTP service serves; none has a 4xx a client can provoke (they read no input). */
+const PLATFORM_CASES: Record<string, (call: Call) => Promise<{ ok: Reply }>> = {
+  getHealth: async (call) => ({ ok: await call('GET', '/health') }),
+  getReady: async (call) => ({ ok: await call('GET', '/ready') }),
+  getOpenApi: async (call) => ({ ok: await call('GET', '/openapi.json') }),
+};
+
+/** Runs each case and checks its answers against the document. */
+async function checkCases(doc: Json, cases: Record<string, () => Promise<{ ok: Reply; refused?: Reply }>>): Promise<void> {
+  const checker = answerChecker(doc);
+  assert.deepEqual(checker.ids.sort(), Object.keys(cases).sort(), 'a case for every operation the document lists');
+  for (const [id, run] of Object.entries(cases)) {
+    const { ok, refused } = await run();
+    assert.ok(ok.status >= 200 && ok.status < 300, `${id}: ${ok.status} ${ok.text.slice(0, 300)}`);
+    checker.check(id, ok);
+    if (!refused) continue;
+    assert.ok(refused.status >= 400 && refused.status < 500, `${id}: ${refused.status} ${refused.text.slice(0, 300)}`);
+    checker.check(id, refused);
+  }
+}
+
 let counter = 0;
 const fresh = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`;
 
 /** For every operation of manage_system: a call it answers with its 2xx, and one it refuses with a 4xx. */
 const CASES: Record<string, Case> = {
-  getHealth: async ({ call }) => ({ ok: await call('GET', '/health') }),
-  getReady: async ({ call }) => ({ ok: await call('GET', '/ready') }),
-  getOpenApi: async ({ call }) => ({ ok: await call('GET', '/openapi.json') }),
   postLogin: async ({ call, adminPassword }) => ({
     ok: await call('POST', '/v1/auth/login', { body: { username: 'admin', password: adminPassword } }),
     refused: await call('POST', '/v1/auth/login', { body: { username: 'admin', password: `${adminPassword}x` } }),
@@ -122,32 +141,37 @@ const CASES: Record<string, Case> = {
 };
 
 describeManage('what each operation answers matches its declared schema', (ctx) => {
-  let doc: Json;
-
-  before(async () => {
+  it('manage_system: answers its 2xx and a 4xx as declared, for every operation', async () => {
     const res = await ctx.call('GET', '/openapi.json');
     assert.equal(res.status, 200);
-    doc = res.body;
+    await checkCases(res.body, {
+      ...Object.fromEntries(Object.entries(PLATFORM_CASES).map(([id, run]) => [id, () => run(ctx.call)])),
+      ...Object.fromEntries(Object.entries(CASES).map(([id, run]) => [id, () => run(ctx)])),
+    });
   });
 
-  it('has a case for every operation the document lists', () => {
-    assert.deepEqual(answerChecker(doc).ids.sort(), Object.keys(CASES).sort());
+  describe('guidance_ws', () => {
+    let gateway: ServiceProcess;
+
+    before(async function () {
+      this.timeout(30_000);
+      gateway = await startService('ws_guidance.ts', { ...ctx.backend.env, LOG_DIR: ctx.logDir });
+    });
+
+    after(async () => {
+      await gateway?.stop();
+    });
+
+    it('guidance_ws: answers its 2xx as declared, for every operation', async () => {
+      const call = client(gateway.url);
+      const res = await call('GET', '/openapi.json');
+      assert.equal(res.status, 200);
+      await checkCases(res.body, Object.fromEntries(Object.entries(PLATFORM_CASES).map(([id, run]) => [id, () => run(call)])));
+    });
   });
 
-  it('answers its 2xx and a 4xx as declared, for every operation', async () => {
-    const checker = answerChecker(doc);
-    for (const [id, run] of Object.entries(CASES)) {
-      const { ok, refused } = await run(ctx);
-      assert.ok(ok.status >= 200 && ok.status < 300, `${id}: ${ok.status} ${ok.text.slice(0, 300)}`);
-      checker.check(id, ok);
-      if (!refused) continue;
-      assert.ok(refused.status >= 400 && refused.status < 500, `${id}: ${refused.status} ${refused.text.slice(0, 300)}`);
-      checker.check(id, refused);
-    }
-  });
-
-  it('refuses an answer that strays from the document', () => {
-    const checker = answerChecker(doc);
+  it('refuses an answer that strays from the document', async () => {
+    const checker = answerChecker((await ctx.call('GET', '/openapi.json')).body);
     const headers = new Headers({ 'content-type': 'application/json' });
     const body = { code: 0, msg: 'ok', data: { status: 'ok', service: 'x', id: 'y', extra: 1 }, request_id: 'r' };
     assert.throws(() => checker.check('getHealth', { status: 200, headers, body, text: JSON.stringify(body) }), /getHealth 200/);
