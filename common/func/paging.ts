@@ -13,3 +13,18 @@ export interface PageQuery {
 export function pageWindow({ page, page_size }: PageQuery): { limit: number; offset: number } {
   return { limit: page_size, offset: (page - 1) * page_size };
 }
+
+/** The JSON schema of a page of `item` (`answerPage`'s data), titled `<item title>Page`. */
+export function pageSchemaOf(item: Record<string, unknown>) {
+  return {
+    ...(typeof item.title === 'string' ? { title: `${item.title}Page` } : {}),
+    type: 'object',
+    required: ['items', 'total', 'page', 'page_size'],
+    properties: {
+      items: { type: 'array', items: item },
+      total: { type: 'integer', minimum: 0 },
+      page: { type: 'integer', minimum: 1 },
+      page_size: { type: 'integer', minimum: 1 },
+    },
+  };
+}

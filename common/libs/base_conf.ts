@@ -19,6 +19,11 @@ export class BaseConf {
   SERVER_ID = '';
   RUN_PORT = 0;
   HOST = '127.0.0.1';
+  /**
+   * The URL clients reach the service at (e.g. `https://api.example.com` behind nginx), for
+   * the OpenAPI `servers`; empty means `http://HOST:RUN_PORT`.
+   */
+  PUBLIC_URL = '';
   /** Default API version of the service's routes. */
   VER_CODE = 1;
   RUN_WORKER = 1;
@@ -100,6 +105,7 @@ export class BaseConf {
       SERVER_ID: { type: 'string', minLength: 1 },
       RUN_PORT: { type: 'integer', minimum: 0, maximum: 65535 },
       HOST: { type: 'string', minLength: 1 },
+      PUBLIC_URL: { type: 'string', pattern: '^(|https?://[^\\s?#]+)$' },
       VER_CODE: { type: 'integer', minimum: 1 },
       RUN_WORKER: { type: 'integer', minimum: 1, maximum: 64 },
       LOG_DIR: { type: 'string', minLength: 1 },

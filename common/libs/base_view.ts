@@ -2,13 +2,17 @@ import type { Context } from 'hono';
 import { type AnswerOptions, answerJson, answerPage } from './answer.js';
 import type { MultLogger } from './mult_logger.js';
 import { logOf } from './request_scope.js';
+import type { StaCodeEntry } from './sta_code.js';
 
 export type HttpVerb = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_VERBS: readonly HttpVerb[] = ['get', 'post', 'put', 'patch', 'delete'];
 
 export type JsonSchema = Record<string, unknown>;
 
-/** What a view method declares: its input schemas (compiled once by the router) and its doc line. */
+/**
+ * What a view method declares: its input schemas (compiled once by the router), its answer
+ * and its doc line. A schema with a PascalCase `title` becomes a named OpenAPI component.
+ */
 export interface MethodSpec {
   summary?: string;
   params?: JsonSchema;
@@ -16,6 +20,15 @@ export interface MethodSpec {
   body?: JsonSchema;
   /** 201 for a create; documented in OpenAPI. */
   status?: number;
+  /** Schema of `data` in the success envelope; with `answerMedia`, of the whole body. */
+  answer?: JsonSchema;
+  /** Media type of an answer sent without the envelope, e.g. `text/csv`. */
+  answerMedia?: string;
+  /**
+   * Codes the method answers beyond those every route may (400, 413, 415, 422, 500, 503, and
+   * 401/403 when secured), e.g. NOT_FOUND or CONFLICT; documented in OpenAPI.
+   */
+  errors?: readonly StaCodeEntry[];
   /** Set by a service base class, e.g. the role a method requires. */
   [extra: string]: unknown;
 }

@@ -8,17 +8,18 @@ import { trustProxies } from './client_address.js';
 import { pingDbs } from './db_registry.js';
 import type { MultLogger } from './mult_logger.js';
 import { notFound, onError } from './on_error.js';
-import { buildOpenApi, type OpenApiInfo } from './openapi.js';
+
 import { withRequestScope } from './request_scope.js';
 import { type MountedRoute, mountRoutes, type Route } from './router.js';
 import { secureHeaderList } from './secure_headers.js';
+import { type ServiceOpenApiOptions, serviceOpenApi } from './service_openapi.js';
 import { StaCode } from './sta_code.js';
 
 export interface HttpAppOptions {
   conf: Readonly<BaseConf>;
   log: MultLogger;
   routes: readonly Route[];
-  openapi?: Omit<OpenApiInfo, 'version'>;
+  openapi?: ServiceOpenApiOptions;
   /** True while the server drains: answers then carry `Connection: close` and `/ready` answers 503. */
   isDraining?: () => boolean;
 }
@@ -67,7 +68,7 @@ export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: Mount
 
   const mounted = mountRoutes(app, opts.routes, conf.VER_CODE);
   if (conf.API_DOCS) {
-    const doc = buildOpenApi({ title: conf.SERVER_NAME, version: String(conf.VER_CODE), ...opts.openapi }, mounted);
+    const doc = serviceOpenApi(conf, mounted, opts.openapi);
     app.get('/openapi.json', (c) => c.json(doc));
     mountApiDocs(app, { title: doc.info.title });
   }

@@ -1,7 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { ApiError } from './api_error.js';
-import { type BaseView, HTTP_VERBS, type HttpVerb, type JsonSchema, type MethodSpec, type ViewClass } from './base_view.js';
+import { type BaseView, HTTP_VERBS, type HttpVerb, type MethodSpec, type ViewClass } from './base_view.js';
 import { refuseDeclaredTooLarge } from './body_limit.js';
+import { closed } from './closed_schema.js';
 import { compileJsonInput, compileTextInput, type InputCheck } from './input_check.js';
 import { readJsonBody } from './read_input.js';
 import { StaCode } from './sta_code.js';
@@ -13,6 +14,8 @@ export interface MountedRoute {
   path: string;
   view: ViewClass;
   verbs: HttpVerb[];
+  /** The version the route names itself (not the default one). */
+  version?: number;
 }
 
 interface CompiledVerb {
@@ -21,11 +24,6 @@ interface CompiledVerb {
   params?: InputCheck<Record<string, unknown>>;
   query?: InputCheck<Record<string, unknown>>;
   body?: InputCheck<unknown>;
-}
-
-/** Rejects unknown fields unless the schema says otherwise. */
-function closed(schema: JsonSchema): JsonSchema {
-  return schema.type === 'object' && !('additionalProperties' in schema) ? { ...schema, additionalProperties: false } : schema;
 }
 
 /** Compiles a verb's input checks; throws at start-up for a numeric field without bounds. */
@@ -73,6 +71,6 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
       view.input = { params, query, body };
       return (view as unknown as Record<HttpVerb, () => Promise<Response>>)[entry.verb].call(view as BaseView);
     });
-    return { path: full, view: View, verbs: table.size ? [...table.values()].map((e) => e.verb) : [] };
+    return { path: full, view: View, verbs: table.size ? [...table.values()].map((e) => e.verb) : [], version };
   });
 }

@@ -15,8 +15,9 @@ export const GUIDE_ROOM_SCHEMA = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,
 /** A message body: text, or a JSON object for structured guidance. */
 export const GUIDE_BODY_SCHEMA = { type: ['string', 'object'] } as const;
 
-/** A stored message as clients receive it (`GuideData`: `guide` frames, history items, the HTTP answer). */
+/** A stored guidance message (`GuideData`), as HTTP answers and the gateways show it. */
 export const GUIDE_MESSAGE_SCHEMA = {
+  title: 'GuidanceMessage',
   type: 'object',
   required: ['room', 'seq', 'body', 'sender', 'at'],
   properties: {

@@ -9,7 +9,15 @@ import { type ManageSpec, ManageView } from '../api_base.js';
 import { Account } from '../db_model/account.js';
 import { AccountStatus } from '../db_model/enums.js';
 import { accountRc } from '../rc_model/account_rc.js';
-import { ACCOUNT_ID_PARAMS, CREATE_ACCOUNT_BODY, LIST_ACCOUNTS_QUERY, PATCH_ACCOUNT_BODY } from './account_schemas.js';
+import {
+  ACCOUNT,
+  ACCOUNT_DELETED,
+  ACCOUNT_ID_PARAMS,
+  ACCOUNT_PAGE,
+  CREATE_ACCOUNT_BODY,
+  LIST_ACCOUNTS_QUERY,
+  PATCH_ACCOUNT_BODY,
+} from './account_schemas.js';
 import { changeSessionsRole, type LockedAccount, revokeAccountSessions, underAccountLock } from './session_ops.js';
 
 interface ListQuery extends PageQuery {
@@ -36,8 +44,19 @@ interface PatchBody {
 /** `/accounts`: list with filters and paging; create (admin). */
 export class AccountListView extends ManageView {
   static override spec: Record<string, ManageSpec> = {
-    get: { summary: 'List accounts (filters: username contains, role, status; sort)', query: LIST_ACCOUNTS_QUERY },
-    post: { summary: 'Create an account', role: Role.ADMIN, body: CREATE_ACCOUNT_BODY, status: 201 },
+    get: {
+      summary: 'List accounts (filters: username contains, role, status; sort)',
+      query: LIST_ACCOUNTS_QUERY,
+      answer: ACCOUNT_PAGE,
+    },
+    post: {
+      summary: 'Create an account',
+      role: Role.ADMIN,
+      body: CREATE_ACCOUNT_BODY,
+      status: 201,
+      answer: ACCOUNT,
+      errors: [StaCode.CONFLICT],
+    },
   };
 
   async get() {
@@ -76,9 +95,21 @@ export class AccountListView extends ManageView {
 /** `/accounts/:id`: read; update part (admin, or yourself for name and password); delete (admin, not yourself). */
 export class AccountView extends ManageView {
   static override spec: Record<string, ManageSpec> = {
-    get: { summary: 'Read an account', params: ACCOUNT_ID_PARAMS },
-    patch: { summary: 'Update display name, password, role or status', params: ACCOUNT_ID_PARAMS, body: PATCH_ACCOUNT_BODY },
-    delete: { summary: 'Delete an account', role: Role.ADMIN, params: ACCOUNT_ID_PARAMS },
+    get: { summary: 'Read an account', params: ACCOUNT_ID_PARAMS, answer: ACCOUNT, errors: [StaCode.NOT_FOUND] },
+    patch: {
+      summary: 'Update display name, password, role or status',
+      params: ACCOUNT_ID_PARAMS,
+      body: PATCH_ACCOUNT_BODY,
+      answer: ACCOUNT,
+      errors: [StaCode.NOT_FOUND],
+    },
+    delete: {
+      summary: 'Delete an account',
+      role: Role.ADMIN,
+      params: ACCOUNT_ID_PARAMS,
+      answer: ACCOUNT_DELETED,
+      errors: [StaCode.NOT_FOUND],
+    },
   };
 
   private get id(): number {

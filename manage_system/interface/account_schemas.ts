@@ -1,4 +1,4 @@
-import { PAGE_QUERY_PROPS } from '../../common/func/paging.js';
+import { PAGE_QUERY_PROPS, pageSchemaOf } from '../../common/func/paging.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { Role } from '../../common/model_db/account_role.js';
 import { AccountStatus } from '../db_model/enums.js';
@@ -30,13 +30,43 @@ export const ACCOUNT_SORTS = [
   '-last_login_at',
 ];
 
+export const INSTANT = { type: 'string', format: 'date-time' } as const;
+
+/** An account as every answer shows it (`Account.toPublic()`, the account cache). */
+export const ACCOUNT = {
+  title: 'Account',
+  type: 'object',
+  required: ['id', 'username', 'display_name', 'role', 'status', 'last_login_at', 'created_at', 'updated_at'],
+  properties: {
+    id: ACCOUNT_ID_PARAMS.properties.id,
+    username: USERNAME,
+    display_name: DISPLAY_NAME,
+    role: Role.schema(),
+    status: AccountStatus.schema(),
+    last_login_at: { type: ['string', 'null'], format: 'date-time' },
+    created_at: INSTANT,
+    updated_at: INSTANT,
+  },
+};
+
+export const ACCOUNT_PAGE = pageSchemaOf(ACCOUNT);
+
+export const ACCOUNT_DELETED = {
+  title: 'AccountDeleted',
+  type: 'object',
+  required: ['id', 'deleted'],
+  properties: { id: ACCOUNT_ID_PARAMS.properties.id, deleted: { const: true } },
+};
+
 export const CREATE_ACCOUNT_BODY = {
+  title: 'AccountCreate',
   type: 'object',
   required: ['username', 'password', 'role'],
   properties: { username: USERNAME, password: PASSWORD, role: Role.schema(), display_name: DISPLAY_NAME },
 };
 
 export const PATCH_ACCOUNT_BODY = {
+  title: 'AccountPatch',
   type: 'object',
   minProperties: 1,
   properties: { password: PASSWORD, role: Role.schema(), status: AccountStatus.schema(), display_name: DISPLAY_NAME },

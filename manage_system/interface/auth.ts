@@ -3,7 +3,7 @@ import { StaCode } from '../../common/libs/sta_code.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { sysConf } from '../config/index.js';
 import { accountRc } from '../rc_model/account_rc.js';
-import { LOGIN_USERNAME } from './account_schemas.js';
+import { ACCOUNT, INSTANT, LOGIN_USERNAME } from './account_schemas.js';
 import { checkCredentials } from './login_flow.js';
 import { requestMeta } from './request_meta.js';
 import { type OpenedSession, openSession, refreshSession, revokeToken } from './session_ops.js';
@@ -12,6 +12,22 @@ interface LoginBody {
   username: string;
   password: string;
 }
+
+const TOKEN_PROPS = {
+  token: { type: 'string', minLength: 1 },
+  token_type: { const: 'Bearer' },
+  expires_at: INSTANT,
+};
+
+/** A fresh bearer token (`tokenAnswer`). */
+const TOKEN = { title: 'Token', type: 'object', required: ['token', 'token_type', 'expires_at'], properties: TOKEN_PROPS };
+
+const SIGNED_IN = {
+  title: 'SignedIn',
+  type: 'object',
+  required: [...TOKEN.required, 'account'],
+  properties: { ...TOKEN_PROPS, account: ACCOUNT },
+};
 
 function tokenAnswer({ token, info }: OpenedSession) {
   return { token, token_type: 'Bearer', expires_at: new Date(info.expires_at).toISOString() };
@@ -24,6 +40,7 @@ export class LoginView extends ManageView {
       public: true,
       summary: 'Sign in with username and password; returns a bearer token',
       body: {
+        title: 'Credentials',
         type: 'object',
         required: ['username', 'password'],
         properties: {
@@ -31,6 +48,8 @@ export class LoginView extends ManageView {
           password: { type: 'string', minLength: 1, maxLength: 128 },
         },
       },
+      answer: SIGNED_IN,
+      errors: [StaCode.NOT_AUTHENTICATED, StaCode.FORBIDDEN, StaCode.ACCOUNT_LOCKED, StaCode.RATE_LIMITED],
     },
   };
 
@@ -48,7 +67,12 @@ export class LoginView extends ManageView {
 
 /** `POST /auth/logout`: revokes the caller's token at once, in every service; 401 if a concurrent call spent it first. */
 export class LogoutView extends ManageView {
-  static override spec: Record<string, ManageSpec> = { post: { summary: 'Revoke the current token' } };
+  static override spec: Record<string, ManageSpec> = {
+    post: {
+      summary: 'Revoke the current token',
+      answer: { type: 'object', required: ['revoked'], properties: { revoked: { const: true } } },
+    },
+  };
 
   async post() {
     if (!(await revokeToken(this.token))) {
@@ -60,7 +84,9 @@ export class LogoutView extends ManageView {
 
 /** `POST /auth/refresh`: swaps the caller's token for a new one with a fresh expiry; a token is swapped once. */
 export class RefreshView extends ManageView {
-  static override spec: Record<string, ManageSpec> = { post: { summary: 'Exchange the current token for a new one' } };
+  static override spec: Record<string, ManageSpec> = {
+    post: { summary: 'Exchange the current token for a new one', answer: TOKEN },
+  };
 
   async post() {
     const session = await refreshSession(this.token, this.session.account_id, sysConf.SESSION_TTL_SECONDS, requestMeta(this.c));
@@ -70,7 +96,19 @@ export class RefreshView extends ManageView {
 
 /** `GET /auth/me`: the caller's account, served from the account cache. */
 export class MeView extends ManageView {
-  static override spec: Record<string, ManageSpec> = { get: { summary: 'The signed-in account' } };
+  static override spec: Record<string, ManageSpec> = {
+    get: {
+      summary: 'The signed-in account',
+      answer: {
+        type: 'object',
+        required: ['account', 'session'],
+        properties: {
+          account: ACCOUNT,
+          session: { type: 'object', required: ['expires_at'], properties: { expires_at: INSTANT } },
+        },
+      },
+    },
+  };
 
   async get() {
     const account = await accountRc.find(this.session.account_id);

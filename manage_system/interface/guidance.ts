@@ -6,6 +6,7 @@ import {
   encodeGuideBody,
   GUIDE_BODY_MAX_BYTES,
   GUIDE_BODY_SCHEMA,
+  GUIDE_MESSAGE_SCHEMA,
   GUIDE_ROOM_SCHEMA,
   postGuidance,
 } from '../../common/partner/guidance_post.js';
@@ -24,6 +25,7 @@ export class GuidanceMessageListView extends ManageView {
       params: { type: 'object', required: ['room'], properties: { room: GUIDE_ROOM_SCHEMA } },
       body: { type: 'object', required: ['body'], properties: { body: GUIDE_BODY_SCHEMA } },
       status: 201,
+      answer: GUIDE_MESSAGE_SCHEMA,
     },
   };
 

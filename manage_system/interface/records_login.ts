@@ -1,11 +1,12 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { csvLine } from '../../common/func/csv.js';
-import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
+import { PAGE_QUERY_PROPS, type PageQuery, pageSchemaOf, pageWindow } from '../../common/func/paging.js';
 import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
 import { LoginResult } from '../db_model/enums.js';
 import { RecordsLogin } from '../db_model/records_login.js';
+import { INSTANT } from './account_schemas.js';
 
 interface RecordFilter {
   account_id?: number;
@@ -21,6 +22,22 @@ const FILTER_PROPS = {
   result: LoginResult.schema(),
   since: { type: 'string', format: 'date-time' },
   until: { type: 'string', format: 'date-time' },
+};
+
+/** A login attempt as answers show it (`RecordsLogin.toPublic()`); the CSV has the same columns. */
+const LOGIN_RECORD = {
+  title: 'LoginRecord',
+  type: 'object',
+  required: ['id', 'account_id', 'username', 'ip', 'user_agent', 'result', 'created_at'],
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    account_id: { type: ['integer', 'null'], minimum: 1, description: 'null when no account has the username' },
+    username: { type: 'string' },
+    ip: { type: 'string' },
+    user_agent: { type: 'string' },
+    result: LoginResult.schema(),
+    created_at: INSTANT,
+  },
 };
 
 function whereOf(f: RecordFilter): WhereOptions {
@@ -43,6 +60,7 @@ export class LoginRecordListView extends ManageView {
     get: {
       summary: 'List login records (filters: account_id, username, result, since, until)',
       query: { type: 'object', properties: { ...PAGE_QUERY_PROPS, ...FILTER_PROPS } },
+      answer: pageSchemaOf(LOGIN_RECORD),
     },
   };
 
@@ -77,7 +95,12 @@ function exportBatch(where: WhereOptions, beforeId: number | undefined): Promise
  */
 export class LoginRecordExportView extends ManageView {
   static override spec: Record<string, ManageSpec> = {
-    get: { summary: 'Export login records as CSV (UTF-8 with BOM)', query: { type: 'object', properties: FILTER_PROPS } },
+    get: {
+      summary: 'Export login records as CSV (UTF-8 with BOM)',
+      query: { type: 'object', properties: FILTER_PROPS },
+      answerMedia: 'text/csv',
+      answer: { type: 'string', description: `UTF-8 with BOM; a header row, then one row per record: ${CSV_COLUMNS.join(',')}` },
+    },
   };
 
   async get() {

@@ -43,7 +43,7 @@ export class ${base} extends BaseView {
     },
     {
       path: `${p.name}/interface/item.ts`,
-      text: `import { PAGE_QUERY_PROPS, type PageQuery, pageWindow } from '../../common/func/paging.js';
+      text: `import { PAGE_QUERY_PROPS, type PageQuery, pageSchemaOf, pageWindow } from '../../common/func/paging.js';
 import { ApiError } from '../../common/libs/api_error.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
@@ -51,16 +51,28 @@ import { type ${pascal(p.name)}Spec, ${base} } from '../api_base.js';
 import { Item } from '../db_model/item.js';
 import { itemRc } from '../rc_model/item_rc.js';
 
-const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: ID_MAX } } };
+const ID = { type: 'integer', minimum: 1, maximum: ID_MAX };
+const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: ID } };
+const NAME = { type: 'string', minLength: 1, maxLength: 128 };
+const INSTANT = { type: 'string', format: 'date-time' };
+
+/** An item as answers show it (\`Item.toPublic()\`): the response schema in /openapi.json. */
+const ITEM = {
+  title: 'Item',
+  type: 'object',
+  required: ['id', 'name', 'created_at'],
+  properties: { id: ID, name: NAME, created_at: INSTANT },
+};
 
 /** \`/items\`: list (paged) and create. */
 export class ItemListView extends ${base} {
   static override spec: Record<string, ${pascal(p.name)}Spec> = {
-    get: { summary: 'List items', query: { type: 'object', properties: PAGE_QUERY_PROPS } },
+    get: { summary: 'List items', query: { type: 'object', properties: PAGE_QUERY_PROPS }, answer: pageSchemaOf(ITEM) },
     post: {
       summary: 'Create an item',
       status: 201,
-      body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } },
+      body: { title: 'ItemCreate', type: 'object', required: ['name'], properties: { name: NAME } },
+      answer: ITEM,
     },
   };
 
@@ -83,7 +95,9 @@ export class ItemListView extends ${base} {
 
 /** \`/items/:id\`: read one, from the cache model. */
 export class ItemView extends ${base} {
-  static override spec: Record<string, ${pascal(p.name)}Spec> = { get: { summary: 'Read an item', params: ID_PARAMS } };
+  static override spec: Record<string, ${pascal(p.name)}Spec> = {
+    get: { summary: 'Read an item', params: ID_PARAMS, answer: ITEM, errors: [StaCode.NOT_FOUND] },
+  };
 
   async get() {
     const { id } = this.params<{ id: number }>();
