@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import WsWebSocket from 'ws';
 import {
   GuidanceClient,
   type GuidanceClientOptions,
@@ -66,6 +67,19 @@ describeGuidance(
       assert.equal((await raw.request('join', { room })).data.since, 5);
       raw.close();
       assert.deepEqual(viewer.errors, []);
+    });
+
+    it("takes ws's WebSocket as well (Node 20 has no global one)", async () => {
+      const room = uniqueRoom('ws');
+      const viewer = new ClientLog(clientFor(ctx, opened, { WebSocket: WsWebSocket }));
+      const operator = clientFor(ctx, opened, { token: ctx.operatorToken, WebSocket: WsWebSocket });
+      await viewer.client.join(room);
+      const { seq } = await operator.send(room, 'over ws');
+      await viewer.reached(room, seq);
+      assert.deepEqual(
+        viewer.messages.map((m) => [m.seq, m.body]),
+        [[seq, 'over ws']],
+      );
     });
 
     it('rejects a viewer send with code 15 and a bad room with code 12, and stays usable', async () => {
