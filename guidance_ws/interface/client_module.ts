@@ -21,7 +21,7 @@ export async function bundleClient(): Promise<string> {
     bundle: true,
     format: 'esm',
     platform: 'neutral',
-    target: 'es2020',
+    target: 'es2022',
     write: false,
     legalComments: 'none',
     banner: { js: '// guidance client (guidance.v1), bundled from guidance_ws/client/ of gatehouse' },
