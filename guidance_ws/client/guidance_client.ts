@@ -8,70 +8,22 @@
  * with backoff and resumes each room with `since` = the last seq it delivered. Close code
  * 4401 (session revoked or expired) is final: no retry, a `close` event with `final: true`.
  */
-import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { GuidanceError, type GuideMessage, type JoinReply, type SendReply, type ServerFrame } from './frames.js';
+import { FINAL_CLOSE_CODES, type GuidanceClientOptions, type GuidanceEvents, type WebSocketLike } from './options.js';
 
 export type { BackoffOptions } from './backoff.js';
 export { GuidanceError, type GuideMessage, type JoinReply, type SendReply } from './frames.js';
-
-/** What the client needs of a WebSocket: the browser/Node 22+ global one and `ws` both fit. */
-export interface WebSocketLike {
-  onopen: ((ev: never) => void) | null;
-  onmessage: ((ev: never) => void) | null;
-  onclose: ((ev: never) => void) | null;
-  onerror: ((ev: never) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
-
-/** Where the last delivered seq of each room is kept beyond memory (localStorage, a file...). */
-export interface SeqStore {
-  get(room: string): number | undefined | null | Promise<number | undefined | null>;
-  set(room: string, seq: number): void | Promise<void>;
-}
-
-export interface GuidanceClientOptions {
-  /** `ws://host:8002/v1/guide`; several are tried in turn, one per reconnect. */
-  url: string | readonly string[];
-  /** The session token `POST /v1/auth/login` of manage_system answers. */
-  token: string;
-  /** `WebSocket` (browsers, Node 22+) or `ws`'s default export (Node 20). */
-  WebSocket: WebSocketConstructor;
-  /** Keeps each room's last delivered seq across client objects; memory only by default. */
-  store?: SeqStore;
-  /** Reconnect delays (defaults 500 ms doubling to 30 s, with jitter: see backoffDelay). */
-  backoff?: BackoffOptions;
-  /** Ack a room this long after its latest delivery, in ms (default 1000; 0 = at once). */
-  ackDelayMs?: number;
-  /** A `ping` goes out after this much silence, and the socket is dropped after twice it (ms; default 20000; 0 = never). */
-  pingIntervalMs?: number;
-}
-
-/** Close codes after which reconnecting cannot help (README, "Close codes"): sign in again. */
-export const FINAL_CLOSE_CODES: readonly number[] = [4401];
-
-export interface CloseEvent {
-  code: number;
-  reason: string;
-  /** True when the client will not reconnect: 4401, or `close()` was called. */
-  final: boolean;
-  /** When not final: the delay before the next attempt, in ms. */
-  retryInMs?: number;
-}
-
-export interface GuidanceEvents {
-  /** A socket is open and every joined room's `join` has been sent on it. */
-  open: { url: string };
-  /** A message, once, in seq order per room. */
-  message: GuideMessage;
-  close: CloseEvent;
-  /** The gateway stored the account's progress in a room (what a `join` without `since` resumes from). */
-  ack: { room: string; seq: number };
-  /** A failure no promise reports: an error reply to a re-join or an ack, a store failure, a listener that threw. */
-  error: Error;
-}
+export {
+  type CloseEvent,
+  FINAL_CLOSE_CODES,
+  type GuidanceClientOptions,
+  type GuidanceEvents,
+  type SeqStore,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './options.js';
 
 interface RoomState {
   /** Last seq delivered to the app; undefined until the store or the first join says. */
@@ -110,7 +62,7 @@ export class GuidanceClient extends Emitter<GuidanceEvents> {
     super();
     this.urls = typeof opts.url === 'string' ? [opts.url] : [...opts.url];
     if (!this.urls.length) throw new TypeError('GuidanceClient: url is required');
-    // Connects in a later task, so listeners added right after `new` see every event.
+    // Connects once the caller's synchronous code has run: listeners added right after `new` see every event.
     queueMicrotask(() => this.connect());
   }
 

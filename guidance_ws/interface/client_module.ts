@@ -34,7 +34,7 @@ export async function bundleClient(): Promise<string> {
  * `dist/`, else (running the sources) one made now, once, at start.
  */
 export async function mountClientModule(app: Hono): Promise<void> {
-  const source = fs.existsSync(CLIENT_BUNDLE) ? fs.readFileSync(CLIENT_BUNDLE, 'utf8') : await bundleClient();
+  const source = fs.existsSync(CLIENT_BUNDLE) ? fs.readFileSync(CLIENT_BUNDLE, 'utf8') : await bundleClient().catch(noBundle);
   const body = Buffer.from(source);
   app.get(CLIENT_PATH, function clientModule(c) {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
@@ -42,4 +42,8 @@ export async function mountClientModule(app: Hono): Promise<void> {
     c.header('Access-Control-Allow-Origin', '*');
     return c.body(body);
   });
+}
+
+function noBundle(err: Error): never {
+  throw new Error(`${CLIENT_PATH}: no ${CLIENT_BUNDLE} (npm run build makes it) and esbuild cannot bundle it: ${err.message}`);
 }
