@@ -153,6 +153,34 @@ describeGuidance(
       }
     });
 
+    it('drops a socket that stops answering (ping unanswered, handshake unanswered), then resumes', async () => {
+      const room = uniqueRoom('silent');
+      const proxy = await new TcpProxy('127.0.0.1', ctx.gateways[0]!.port).start();
+      try {
+        const url = `ws://127.0.0.1:${proxy.port}/v1/guide`;
+        const viewer = new ClientLog(clientFor(ctx, opened, { url, pingIntervalMs: 100 }));
+        const operator = clientFor(ctx, opened, { token: ctx.operatorToken });
+        await viewer.client.join(room);
+        await operator.send(room, 'heard');
+        await viewer.reached(room, 1);
+        const silent = nextEvent(viewer.client, 'close', (e) => e.reason === 'no answer to ping');
+        const hung = nextEvent(viewer.client, 'close', (e) => e.reason === 'no answer to the handshake');
+        proxy.holdReplies();
+        await operator.send(room, 'held back');
+        const gone = await silent;
+        assert.deepEqual([gone.code, gone.final], [1006, false]);
+        await hung;
+        const back = nextEvent(viewer.client, 'open');
+        proxy.releaseReplies();
+        await back;
+        const last = (await operator.send(room, 'after')).seq;
+        await viewer.reached(room, last);
+        assert.deepEqual(viewer.seqs(room), range(1, last));
+      } finally {
+        await proxy.cut();
+      }
+    });
+
     it('on logout gets 4401, emits a final close and never reconnects; later calls reject', async () => {
       const account = await ctx.newAccount('viewer');
       let sockets = 0;

@@ -55,6 +55,7 @@ export class GuidanceClient extends Emitter<GuidanceEvents> {
   private nextReq = 1;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private openTimer: ReturnType<typeof setTimeout> | undefined;
   private heard = true;
   private pinged = false;
 
@@ -125,10 +126,14 @@ export class GuidanceClient extends Emitter<GuidanceEvents> {
     ws.onmessage = (ev: { data: unknown }) => this.received(ws, ev.data);
     ws.onclose = (ev: { code: number; reason: string }) => this.dropped(ws, ev.code, ev.reason);
     ws.onerror = () => {}; // a close event follows
+    const every = this.opts.pingIntervalMs ?? 20_000;
+    // A handshake that hangs (a black-holed connection) is given up like a silent socket.
+    if (every > 0) this.openTimer = setTimeout(() => this.abandon(ws, 'no answer to the handshake'), 2 * every);
   }
 
   private opened(ws: WebSocketLike, url: string): void {
     if (ws !== this.ws) return;
+    clearTimeout(this.openTimer);
     this.ready = true;
     this.heard = true;
     const every = this.opts.pingIntervalMs ?? 20_000;
@@ -184,6 +189,7 @@ export class GuidanceClient extends Emitter<GuidanceEvents> {
 
   /** Forgets the current socket: its replies will never come. */
   private detach(): void {
+    clearTimeout(this.openTimer);
     clearInterval(this.pingTimer);
     this.ready = false;
     for (const state of this.rooms.values()) {
@@ -217,11 +223,14 @@ export class GuidanceClient extends Emitter<GuidanceEvents> {
     } else if (!this.pinged) {
       this.pinged = true;
       ws.send(JSON.stringify({ cmd: 'ping' }));
-    } else {
-      ws.onclose = null;
-      ws.close(4000, 'no answer');
-      this.dropped(ws, 1006, 'no answer to ping');
-    }
+    } else this.abandon(ws, 'no answer to ping');
+  }
+
+  /** Drops a socket that stopped answering without waiting for its close handshake (which would hang too). */
+  private abandon(ws: WebSocketLike, reason: string): void {
+    ws.onclose = null;
+    ws.close(4000, reason);
+    this.dropped(ws, 1006, reason);
   }
 
   /**

@@ -32,7 +32,10 @@ export interface GuidanceClientOptions {
   backoff?: BackoffOptions;
   /** Ack a room this long after its latest delivery, in ms (default 1000; 0 = at once). */
   ackDelayMs?: number;
-  /** A `ping` goes out after this much silence, and the socket is dropped after twice it (ms; default 20000; 0 = never). */
+  /**
+   * After this much silence a `ping` goes out, after twice it the socket counts as dead and is
+   * replaced; a handshake unanswered for twice it is given up too (ms; default 20000; 0 = never).
+   */
   pingIntervalMs?: number;
 }
 
