@@ -20,7 +20,7 @@ await registerCaches(conf.REDIS);
 const gateway = new Gateway(conf, log, await registerBus(conf.REDIS.default));
 await gateway.start();
 const { app } = createHttpApp({ conf, log, routes: ROUTES, isDraining: () => http.draining() });
-mountGuide(app, gateway);
+await mountGuide(app, gateway);
 const http = await listen(app, conf.RUN_PORT, conf.HOST, { websocket: gateway.wss });
 const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
 log.info(`${conf.SERVER_NAME} listening on ws://${conf.HOST}:${http.port}/v${conf.VER_CODE}${GUIDE_PATH}`);

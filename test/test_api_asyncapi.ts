@@ -241,14 +241,14 @@ describeGuidance('guidance_ws AsyncAPI document', (ctx) => {
 describe('API_DOCS turns /asyncapi.json off', () => {
   it('serves the document by default and nothing with API_DOCS=false', async () => {
     const dir = tempDir('asyncapi-off');
-    const appWith = (env: Record<string, string>) => {
+    const appWith = async (env: Record<string, string>) => {
       const app = new Hono();
       const conf = loadConf(SysConf, { env, envFile: `${dir}/none.env` });
-      mountGuide(app, { conf, draining: false } as unknown as Gateway);
+      await mountGuide(app, { conf, draining: false } as unknown as Gateway);
       return app;
     };
-    assert.equal((await appWith({}).request('/asyncapi.json')).status, 200);
-    assert.equal((await appWith({ API_DOCS: 'false' }).request('/asyncapi.json')).status, 404);
+    assert.equal((await (await appWith({})).request('/asyncapi.json')).status, 200);
+    assert.equal((await (await appWith({ API_DOCS: 'false' })).request('/asyncapi.json')).status, 404);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
 import { freePort } from './helper/ports.js';
@@ -22,6 +23,11 @@ describe('compiled launcher (npm run build)', function () {
   it('builds to JavaScript that starts with plain node, two workers included, and stops with 0', async () => {
     const build = spawnSync(process.execPath, ['--import', 'tsx', 'tools/build.ts', '--out', out], { encoding: 'utf8' });
     assert.equal(build.status, 0, build.stdout + build.stderr);
+    // The gateway in dist/ serves the bundle the build wrote, where its compiled code looks.
+    const bundle = path.resolve(out, 'guidance_ws/client/guidance.bundle.js');
+    const served = await import(pathToFileURL(path.resolve(out, 'guidance_ws/interface/client_module.js')).href);
+    assert.equal(fs.realpathSync(served.CLIENT_BUNDLE), fs.realpathSync(bundle));
+    assert.equal(typeof (await import(pathToFileURL(bundle).href)).GuidanceClient, 'function');
     const port = await freePort();
     proc = spawn(process.execPath, [path.join(out, 'http_manage_system.js')], {
       env: {

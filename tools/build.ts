@@ -3,11 +3,14 @@
  * run) from a clean folder, so a deleted source file (a migration, say) cannot linger there
  * compiled, then copies the non-TypeScript files the code reads beside itself. Another
  * `--out` must stay inside the project, where the compiled code still finds node_modules.
+ * It also bundles the guidance client into the one ES module the gateway serves, so `dist/`
+ * never needs esbuild (a dev tool) at run time.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleClient, CLIENT_BUNDLE } from '../guidance_ws/interface/client_module.js';
 
 const OUT = parseArgs({ options: { out: { type: 'string', default: 'dist' } } }).values.out;
 /** Data files read relative to the compiled code (`PROJECT_ROOT`), by folder. */
@@ -36,6 +39,9 @@ for (const [dir, test] of ASSETS) {
     copied++;
   }
 }
+// CLIENT_BUNDLE is where the compiled client_module.ts looks: the same path under OUT.
+const bundle = path.join(OUT, path.relative(process.cwd(), CLIENT_BUNDLE));
+fs.writeFileSync(bundle, await bundleClient());
 fs.writeFileSync(path.join(OUT, MARK), 'made by tools/build.ts; wiped by the next build\n');
 console.log(`built ${OUT}/ (${copied} data files copied)`);
 
