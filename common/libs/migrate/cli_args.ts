@@ -108,7 +108,7 @@ export const DB_CLI = defineCli({
   },
   examples: [
     'npm run db -- migrate -t manage_system --name add_nickname',
-    'npm run db -- migrate -t manage_system --verify          (in CI)',
+    'npm run db -- migrate -t manage_system --verify',
     'npm run db -- upgrade',
   ],
   renamed: { '--check': '--verify', '--version': '--to', '-v': '--to' },
