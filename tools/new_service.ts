@@ -72,7 +72,7 @@ try {
   console.log(`\n${plan.name} is ready:
   npx tsx ${launcherName(plan)}                 start it (port ${plan.port}, SQLite under run_data/)
   npx mocha --no-config --node-option import=tsx test/test_${plan.name}.ts    run its test
-  npm run units -- render --service ${plan.name} --out <dir>   its systemd units`);
+  npm run build && npm run units -- render --service ${plan.name} --run-as <account> --out <dir>   its systemd units`);
 } catch (err) {
   if (!(err instanceof ScaffoldError)) throw err;
   refuse(NEW_SERVICE_CLI, err.message);

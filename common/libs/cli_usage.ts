@@ -61,7 +61,7 @@ export function defineCli<const O extends Record<string, CliOption>>(spec: CliSp
 
 /** The `--help` text: usage, commands, options, examples; for `command`, only its options. */
 export function helpText(spec: CliSpec, command?: string): string {
-  const cmd = command ? spec.commands?.[command] : undefined;
+  const cmd = command && spec.commands && Object.hasOwn(spec.commands, command) ? spec.commands[command] : undefined;
   const names = cmd ? cmd.options : Object.keys(spec.options);
   const rows: [string, string][] = names.map((name) => {
     const o = spec.options[name];
@@ -104,7 +104,7 @@ export function parseCommandLine<O extends Record<string, CliOption>>(spec: CliS
     throw new UsageError(`${unknown ? `unknown option ${unknown}` : (err as Error).message} (--help lists the options)`);
   }
   const { help, ...values } = parsed.values;
-  const command = spec.commands && parsed.positionals.find((p) => spec.commands![p]);
+  const command = spec.commands && parsed.positionals.find((p) => Object.hasOwn(spec.commands!, p));
   return {
     values: values as CommandLine<O>['values'],
     positionals: parsed.positionals,
