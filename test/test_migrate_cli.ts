@@ -25,7 +25,7 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
     { title: 'beta', body: 'second body', nick: 'b' },
   ];
 
-  it('init records the config and connection; --check fails until a migration holds the models', async () => {
+  it('init records the config and connection; --verify fails until a migration holds the models', async () => {
     ctx.box.setModels(item([TITLE, BODY, NICK]));
     await ctx.box.ok(['init', ...T]);
     const info = JSON.parse(fs.readFileSync(`${ctx.box.migrationsDir}/migrate.json`, 'utf8'));
@@ -37,12 +37,12 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
       db: 'default',
       table: `${SCRATCH}_migrations`,
     });
-    const check = await ctx.box.db(['migrate', '--check', ...T]);
+    const check = await ctx.box.db(['migrate', '--verify', ...T]);
     assert.equal(check.code, 1);
     assert.match(check.out, /create table scr_item/);
   });
 
-  it('init-db writes the first migration and applies it; --check then passes and migrate writes nothing', async () => {
+  it('init-db writes the first migration and applies it; --verify then passes and migrate writes nothing', async () => {
     const out = await ctx.box.ok(['init-db', ...T]);
     assert.match(out, /applied 0001_\d{8}T\d{4}_init/);
     assert.deepEqual(
@@ -51,7 +51,7 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
     );
     assert.ok((await tableNames(ctx.db)).includes('scr_item'));
     assert.deepEqual(Object.keys(await columnsOf(ctx.db, 'scr_item')).sort(), ['body', 'id', 'nick', 'title']);
-    assert.equal((await ctx.box.db(['migrate', '--check', ...T])).code, 0);
+    assert.equal((await ctx.box.db(['migrate', '--verify', ...T])).code, 0);
     const again = await ctx.box.ok(['migrate', '--name', 'noop', ...T]);
     assert.match(again, /nothing changed/);
     assert.equal(ctx.box.migrations().length, 1);
@@ -64,14 +64,14 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
 
   it('adds a column and an index; downgrade (a column drop) needs --allow-data-loss; data survives both', async () => {
     ctx.box.setModels(item([TITLE, BODY, NICK, SCORE], "[{ fields: ['score'] }]"));
-    assert.equal((await ctx.box.db(['migrate', '--check', ...T])).code, 1);
+    assert.equal((await ctx.box.db(['migrate', '--verify', ...T])).code, 1);
     await ctx.box.ok(['migrate', '--name', 'add score', ...T]);
     const file = ctx.box.newest();
     assert.match(file, /await m\.addColumn\('scr_item', 'score', \{ type: 'INTEGER', allowNull: false, defaultValue: 0 \}\);/);
     assert.match(file, /await m\.addIndex\('scr_item', \{ name: 'scr_item_score', fields: \['score'\] \}\);/);
     assert.match(file, /\/\/ DATA LOSS: drops column scr_item\.score/);
     assert.match(ctx.box.migrations().at(-1)!, /^0002_\d{8}T\d{4}_add_score\.ts$/);
-    assert.equal((await ctx.box.db(['migrate', '--check', ...T])).code, 0);
+    assert.equal((await ctx.box.db(['migrate', '--verify', ...T])).code, 0);
 
     await ctx.box.ok(['upgrade', ...T]);
     const cols = await columnsOf(ctx.db, 'scr_item');
@@ -207,7 +207,7 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
   it('writes files that pass the project formatter and linter, and --empty writes a blank one', async () => {
     await ctx.box.ok(['migrate', '--empty', '--name', 'backfill', ...T]);
     assert.match(ctx.box.newest(), /export async function up\(_m: MigrationContext\)/);
-    assert.equal((await ctx.box.db(['migrate', '--check', ...T])).code, 0, 'an empty migration keeps the snapshot');
+    assert.equal((await ctx.box.db(['migrate', '--verify', ...T])).code, 0, 'an empty migration keeps the snapshot');
     const lint = await ctx.box.biome();
     assert.equal(lint.code, 0, lint.out);
   });
@@ -223,7 +223,7 @@ describeMigrate('migration CLI: each kind of model change', (ctx) => {
 
     await ctx.box.ok(['downgrade', '--steps', '2', '--allow-data-loss', ...T]);
     assert.equal((await columnsOf(ctx.db, 'scr_item')).nickname?.type, 'VARCHAR(64)');
-    await ctx.box.ok(['downgrade', '-v', '0002', '--allow-data-loss', ...T]);
+    await ctx.box.ok(['downgrade', '--to', '0002', '--allow-data-loss', ...T]);
     assert.deepEqual(Object.keys(await columnsOf(ctx.db, 'scr_item')).sort(), ['body', 'id', 'nick', 'title']);
     assert.deepEqual(await rows(ctx.db, 'title, body, nick'), data);
     const pending = (await ctx.box.ok(['heads', ...T])).trim().split('\n');

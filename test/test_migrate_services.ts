@@ -32,10 +32,10 @@ describe('migrations of the real services', function () {
   this.timeout(60_000);
 
   for (const service of ['manage_system', 'guidance_ws']) {
-    it(`${service}: its committed migrations hold its models (migrate --check, the same answer twice)`, async function () {
+    it(`${service}: its committed migrations hold its models (migrate --verify, the same answer twice)`, async function () {
       if (!fs.existsSync(path.join(migrationsDir(service), 'migrate.json'))) this.skip();
-      const first = await dbCli(['migrate', '--check', '-t', service]);
-      const second = await dbCli(['migrate', '--check', '-t', service]);
+      const first = await dbCli(['migrate', '--verify', '-t', service]);
+      const second = await dbCli(['migrate', '--verify', '-t', service]);
       assert.equal(first.code, 0, first.out);
       assert.match(first.out, new RegExp(`${service}: models match \\d{4}_`));
       assert.equal(second.out, first.out);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REQUIRE_SERVICES, tempDir } from './helper/backends.js';
 
@@ -32,11 +33,17 @@ describe('systemd units', function () {
     .filter((f) => LAUNCHER.test(f))
     .map((f) => path.basename(f, '.ts'));
   const envFile = path.join(dir, 'svc.env');
+  // What `npm run build` leaves for the units to run (the files are not read, only looked for).
+  const dist = path.join(dir, 'dist');
+  fs.mkdirSync(dist);
+  for (const launcher of launchers) fs.writeFileSync(path.join(dist, `${launcher}.js`), '');
+  const account = os.userInfo().username;
+  const common = ['--service-env', envFile, '--dist', dist, '--run-as', account];
   const drainMs = 7000 + Math.floor(Math.random() * 5) * 1000;
   fs.writeFileSync(envFile, `DRAIN_TIMEOUT_MS=${drainMs}\nLOG_DIR=${dir}/logs\n`);
   const render = (variant: string[]) => {
     const out = path.join(dir, variant.length ? 'user' : 'system');
-    const r = units(['render', ...variant, '--env-file', envFile, '--out', out]);
+    const r = units(['render', ...variant, ...common, '--out', out]);
     assert.equal(r.code, 0, r.err);
     return out;
   };
@@ -52,12 +59,12 @@ describe('systemd units', function () {
       const usr = fs.readFileSync(path.join(user, name), 'utf8');
       const s = keys(sys);
       assert.equal(s.WantedBy, 'multi-user.target');
-      assert.ok(s.User, 'system unit names a User');
+      assert.equal(s.User, account, 'system unit runs as --run-as');
       assert.equal(keys(usr).WantedBy, 'default.target');
       assert.ok(!/^User=/m.test(usr), 'a user unit runs as its user');
       for (const k of [s, keys(usr)]) {
         assert.equal(k.WorkingDirectory, process.cwd());
-        assert.equal(k.ExecStart, `${process.execPath} --enable-source-maps ${process.cwd()}/dist/${launcher}.js`);
+        assert.equal(k.ExecStart, `${process.execPath} --enable-source-maps ${dist}/${launcher}.js`);
         assert.equal(k.EnvironmentFile, `-${envFile}`);
         assert.equal(k.ExecReload, '/bin/kill -HUP $MAINPID');
         assert.equal(k.Restart, 'on-failure');
@@ -99,13 +106,15 @@ describe('systemd units', function () {
   it('picks one unit with --service (launcher or service name) and refuses an unknown one', () => {
     const first = launchers[0]!;
     const out = path.join(dir, 'one');
-    const r = units(['render', '--service', first, '--env-file', envFile, '--out', out]);
+    const r = units(['render', '--service', first, ...common, '--out', out]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(fs.readdirSync(out), [`${PROJECT}-${first}.service`]);
-    const bad = units(['render', '--service', 'no_such_thing', '--out', out]);
+    const bad = units(['render', '--service', 'no_such_thing', ...common, '--out', out]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /no launcher or service named no_such_thing/);
-    assert.equal(units(['render']).code, 2, 'render without --out');
+    const noOut = units(['render', ...common]);
+    assert.equal(noOut.code, 2, 'render without --out');
+    assert.equal(noOut.err, 'units: render needs --out <dir>\n');
   });
 
   it('installs into place with the systemctl lines to run, and uninstalls', () => {
@@ -113,7 +122,7 @@ describe('systemd units', function () {
     const dataDir = path.join(dir, `data-${randomBytes(3).toString('hex')}`);
     const env = path.join(dir, 'install.env');
     fs.writeFileSync(env, `LOG_DIR=${dir}/logs\nDB_URL=sqlite:${dataDir}/x.sqlite\n`);
-    const r = units(['install', '--user', '--env-file', env, '--dest', dest]);
+    const r = units(['install', '--user', '--service-env', env, '--dist', dist, '--dest', dest]);
     assert.equal(r.code, 0, r.err);
     const names = launchers.map((l) => `${PROJECT}-${l}.service`);
     assert.deepEqual(fs.readdirSync(dest).sort(), [...names].sort());

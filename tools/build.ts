@@ -1,5 +1,5 @@
 /**
- * `npm run build [-- --out <dir>]`: compiles the services to `dist/` (what the systemd units
+ * `npm run build [-- --out <dir>]` (`--help`): compiles the services to `dist/` (what the systemd units
  * run) from a clean folder, so a deleted source file (a migration, say) cannot linger there
  * compiled, then copies the non-TypeScript files the code reads beside itself. Another
  * `--out` must stay inside the project, where the compiled code still finds node_modules.
@@ -9,10 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { bundleClient, CLIENT_BUNDLE } from '../guidance_ws/interface/client_module.js';
+import { readCommandLine, refuse } from '../common/libs/cli_usage.js';
+import { BUILD_CLI } from './cli/build.js';
 
-const OUT = parseArgs({ options: { out: { type: 'string', default: 'dist' } } }).values.out;
+const { values, positionals } = readCommandLine(BUILD_CLI);
+if (positionals.length) refuse(BUILD_CLI, `unexpected argument ${positionals[0]}`);
+const OUT = values.out;
 /** Data files read relative to the compiled code (`PROJECT_ROOT`), by folder. */
 const ASSETS: [dir: string, test: RegExp][] = [['migrations', /\.json$/]];
 
@@ -46,6 +49,5 @@ fs.writeFileSync(path.join(OUT, MARK), 'made by tools/build.ts; wiped by the nex
 console.log(`built ${OUT}/ (${copied} data files copied)`);
 
 function fail(msg: string): never {
-  process.stderr.write(`build: ${msg}\n`);
-  process.exit(2);
+  refuse(BUILD_CLI, msg);
 }

@@ -1,5 +1,6 @@
 /**
  * The service scaffolder:
+ *   npm run new-service -- --help
  *   npm run new-service -- --name <snake_name> --kind http|ws|server|service --port <n> [--id <SERVER_ID>] [--tag <table tag>]
  * Validates everything first (a clear error and nothing written), then writes the package,
  * the launcher and a test, and creates the service's migrations with the migration CLI.
@@ -7,7 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCommandLine, refuse } from '../common/libs/cli_usage.js';
+import { NEW_SERVICE_CLI } from './cli/new_service.js';
 import { hasHttpRoutes, hasWebSocket, launcherName, type PlannedFile } from './scaffold/plan.js';
 import { coreFiles } from './scaffold/templates_core.js';
 import { httpFiles } from './scaffold/templates_http.js';
@@ -17,15 +19,8 @@ import { wsFiles } from './scaffold/templates_ws.js';
 import { ScaffoldError, validatePlan } from './scaffold/validate.js';
 
 const root = process.cwd();
-const { values } = parseArgs({
-  options: {
-    name: { type: 'string' },
-    kind: { type: 'string' },
-    port: { type: 'string' },
-    id: { type: 'string' },
-    tag: { type: 'string' },
-  },
-});
+const { values, positionals } = readCommandLine(NEW_SERVICE_CLI);
+if (positionals.length) refuse(NEW_SERVICE_CLI, `unexpected argument ${positionals[0]}`);
 
 function writeAll(files: PlannedFile[]): void {
   const written: string[] = [];
@@ -77,9 +72,8 @@ try {
   console.log(`\n${plan.name} is ready:
   npx tsx ${launcherName(plan)}                 start it (port ${plan.port}, SQLite under run_data/)
   npx mocha --no-config --node-option import=tsx test/test_${plan.name}.ts    run its test
-  npm run units -- render --service ${plan.name} --out <dir>   its systemd units`);
+  npm run build && npm run units -- render --service ${plan.name} --run-as <account> --out <dir>   its systemd units`);
 } catch (err) {
   if (!(err instanceof ScaffoldError)) throw err;
-  process.stderr.write(`new-service: ${err.message}\n`);
-  process.exit(2);
+  refuse(NEW_SERVICE_CLI, err.message);
 }

@@ -4,24 +4,25 @@
  * and cache set up as its launcher does:
  *   npm run script -- <service> <job>      e.g. npm run script -- manage_system expire_sessions
  *   npm run script -- <service>            lists the service's jobs
+ *   npm run script -- --help
  * Exit code: 0 when the job succeeded, 1 when it failed (failed log + notifier), 2 on misuse.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BaseConf } from '../common/libs/base_conf.js';
 import { closeCaches, registerCaches } from '../common/libs/cache_registry.js';
+import { readCommandLine, refuse } from '../common/libs/cli_usage.js';
 import { bootDbs } from '../common/libs/db_boot.js';
 import { closeDbs } from '../common/libs/db_registry.js';
 import { bootLogger } from '../common/libs/launcher.js';
 import { MODULE_EXT, PROJECT_ROOT, projectModuleUrl } from '../common/libs/project_root.js';
 import { runJobOnce, type ScriptJob } from '../common/libs/scheduler.js';
 import { serviceNotifier } from '../common/partner/notifier.js';
+import { SCRIPT_CLI } from './cli/script.js';
 
-const [service, jobName, ...extra] = process.argv.slice(2);
-
+const [service, jobName, ...extra] = readCommandLine(SCRIPT_CLI).positionals;
 function usage(msg: string): never {
-  process.stderr.write(`script: ${msg}\nusage: npm run script -- <service> [<job>]\n`);
-  process.exit(2);
+  refuse(SCRIPT_CLI, msg);
 }
 
 const hasScripts = (name: string) => fs.existsSync(path.join(PROJECT_ROOT, name, 'script', `index${MODULE_EXT}`));
@@ -36,12 +37,12 @@ const { sysConf: conf } = (await import(projectModuleUrl(`${service}/config/inde
 const { SCRIPTS } = (await import(projectModuleUrl(`${service}/script/index`))) as { SCRIPTS: readonly ScriptJob[] };
 const job = SCRIPTS.find((j) => j.name === jobName);
 if (!job) {
-  const list = SCRIPTS.map((j) => `  ${j.name.padEnd(28)} ${j.cron}`).join('\n');
   if (!jobName) {
+    const list = SCRIPTS.map((j) => `  ${j.name.padEnd(28)} ${j.cron}`).join('\n');
     process.stdout.write(`${service} scripts (name, schedule):\n${list}\n`);
     process.exit(0);
   }
-  usage(`${service} has no script ${jobName}; it has:\n${list}`);
+  usage(`${service} has no script ${jobName}; it has: ${SCRIPTS.map((j) => j.name).join(', ')}`);
 }
 
 const log = bootLogger(conf);

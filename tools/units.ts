@@ -1,46 +1,42 @@
 #!/usr/bin/env tsx
 /**
- * systemd units for the root launchers (service-units/README.md):
- *   npm run units -- render [--user] [--service <name>] --out <dir>
- *   npm run units -- install [--user] [--service <name>] [--dest <dir>]
+ * systemd units for the root launchers (service-units/README.md; `--help` lists the options):
+ *   npm run units -- render [--user] [--service <name>] [--run-as <account>] --out <dir>
+ *   npm run units -- install [--user] [--service <name>] [--run-as <account>] [--dest <dir>]
  *   npm run units -- uninstall [--user] [--service <name>] [--dest <dir>]
- * Paths: --root (project), --node (binary), --env-file, --run-as (system units' User=).
+ * Paths: --root (project), --dist (compiled), --node (binary), --service-env, --run-as (system units' User=).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCommandLine, refuse } from '../common/libs/cli_usage.js';
 import { PROJECT_ROOT } from '../common/libs/project_root.js';
+import { UNITS_CLI } from './cli/units.js';
+import { accountExists } from './systemd/account.js';
 import { findLaunchers, serviceConf, writablePaths } from './systemd/discover.js';
 import { installUnits, type RenderedUnit, uninstallUnits, unitDir } from './systemd/install_unit.js';
 import { renderUnit, type UnitVariant, unitName } from './systemd/render_unit.js';
 
-const USAGE = 'usage: npm run units -- render|install|uninstall [--user] [--service <name>] [--out <dir>] [--dest <dir>]';
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    user: { type: 'boolean', default: false },
-    service: { type: 'string' },
-    out: { type: 'string' },
-    dest: { type: 'string' },
-    root: { type: 'string' },
-    node: { type: 'string', default: process.execPath },
-    'env-file': { type: 'string' },
-    'run-as': { type: 'string' },
-  },
-});
+const { values, positionals } = readCommandLine(UNITS_CLI);
+const command = positionals[0] ?? '';
+if (!Object.hasOwn(UNITS_CLI.commands ?? {}, command))
+  refuse(UNITS_CLI, `${command ? `unknown command ${command}` : 'a command is required'}: render, install or uninstall`);
+if (positionals.length > 1) refuse(UNITS_CLI, `unexpected argument ${positionals[1]}`);
+const variant: UnitVariant = values.user ? 'user' : 'system';
+const user = values['run-as'];
+if (command !== 'uninstall' && variant === 'system') {
+  if (!user) refuse(UNITS_CLI, 'system units need --run-as <account> (their User=), or --user for user units');
+  if (!accountExists(user)) refuse(UNITS_CLI, `--run-as ${user}: no such account on this machine`);
+}
+if (command === 'render' && !values.out) refuse(UNITS_CLI, 'render needs --out <dir>');
 
 try {
-  const command = positionals[0];
-  if (!command || !['render', 'install', 'uninstall'].includes(command) || positionals.length > 1) throw new Error(USAGE);
   // Compiled, this file sits in dist/tools/: the project is the folder holding package.json.
   const root = path.resolve(
     values.root ?? (fs.existsSync(path.join(PROJECT_ROOT, 'package.json')) ? PROJECT_ROOT : path.dirname(PROJECT_ROOT)),
   );
   process.chdir(root);
   const project = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { name: string }).name;
-  const variant: UnitVariant = values.user ? 'user' : 'system';
   const wanted = values.service;
   const launchers = findLaunchers(root).filter((l) => !wanted || [l.name, l.service, unitName(project, l)].includes(wanted));
   if (!launchers.length) throw new Error(wanted ? `no launcher or service named ${wanted}` : 'no launcher found');
@@ -55,13 +51,19 @@ try {
       ),
     );
   } else {
-    const user =
-      values['run-as'] ?? (os.userInfo().username === 'root' ? (process.env.SUDO_USER ?? 'root') : os.userInfo().username);
+    const dist = path.resolve(values.dist ?? 'dist');
+    // The units run the compiled launchers: refuse before writing units that cannot start.
+    const missing = launchers.map((l) => path.join(dist, `${l.name}.js`)).find((file) => !fs.existsSync(file));
+    if (missing) {
+      const shown = (file: string) => (path.relative(root, file).startsWith('..') ? file : path.relative(root, file));
+      const build = values.dist ? `npm run build -- --out ${shown(dist)}` : 'npm run build';
+      refuse(UNITS_CLI, `${shown(missing)} is missing: run \`${build}\` first`);
+    }
     const units: RenderedUnit[] = [];
     for (const launcher of launchers) {
-      const envFile = path.resolve(values['env-file'] ?? defaultEnvFile(variant, project, launcher.name));
+      const envFile = path.resolve(values['service-env'] ?? defaultEnvFile(variant, project, launcher.name));
       const conf = await serviceConf(launcher.service, envFile);
-      const target = { root, node: path.resolve(values.node), envFile, user, project };
+      const target = { root, dist, node: path.resolve(values.node ?? process.execPath), envFile, user: user ?? '', project };
       units.push({
         name: unitName(project, launcher),
         text: renderUnit(launcher, conf, variant, target),
@@ -70,13 +72,11 @@ try {
       });
     }
     if (command === 'render') {
-      if (!values.out) throw new Error(`render needs --out <dir>\n${USAGE}`);
-      fs.mkdirSync(values.out, { recursive: true });
-      for (const unit of units) fs.writeFileSync(path.join(values.out, unit.name), unit.text);
+      fs.mkdirSync(values.out!, { recursive: true });
+      for (const unit of units) fs.writeFileSync(path.join(values.out!, unit.name), unit.text);
       print(units.map((u) => path.resolve(values.out!, u.name)));
     } else {
-      if (user === 'root' && variant === 'system') print(['# runs as root: pass --run-as <account> to run it as another user']);
-      print(installUnits(units, variant, dest, user, root));
+      print(installUnits(units, variant, dest, user ?? os.userInfo().username, root));
     }
   }
 } catch (err) {

@@ -7,8 +7,10 @@ import { writablePaths } from './discover.js';
 export type UnitVariant = 'system' | 'user';
 
 export interface UnitTarget {
-  /** Absolute project root: WorkingDirectory, and `dist/` below it. */
+  /** Absolute project root: WorkingDirectory. */
   root: string;
+  /** Absolute folder of the compiled launchers (`<root>/dist` unless built elsewhere). */
+  dist: string;
   /** Absolute node binary. */
   node: string;
   /** Absolute EnvironmentFile path (optional at run time: the unit prefixes it with `-`). */
@@ -35,12 +37,12 @@ const PLAIN_PATH = /^\/[A-Za-z0-9._/+@:-]*$/;
  */
 export function renderUnit(launcher: Launcher, conf: Readonly<BaseConf>, variant: UnitVariant, t: UnitTarget): string {
   const rw = writablePaths(conf, t.root);
-  for (const p of [t.root, t.node, t.envFile, ...rw]) {
+  for (const p of [t.root, t.dist, t.node, t.envFile, ...rw]) {
     if (!PLAIN_PATH.test(p)) throw new Error(`${p}: use an absolute path without spaces, quotes, $ or %`);
   }
   if (variant === 'system' && !/^[a-z_][a-z0-9_-]*\$?$/i.test(t.user)) throw new Error(`${t.user}: not a user name`);
   const unit = unitName(t.project, launcher);
-  const underHome = [t.root, t.node, ...rw].some((p) => /^\/(home|root|run\/user)(\/|$)/.test(p));
+  const underHome = [t.root, t.dist, t.node, ...rw].some((p) => /^\/(home|root|run\/user)(\/|$)/.test(p));
   const fields: Record<string, string> = {
     UNIT: unit,
     UNIT_BASE: unit.replace(/\.service$/, ''),
@@ -48,6 +50,7 @@ export function renderUnit(launcher: Launcher, conf: Readonly<BaseConf>, variant
     LAUNCHER: launcher.name,
     SERVICE: launcher.service,
     ROOT: t.root,
+    DIST: t.dist,
     NODE: t.node,
     ENV_FILE: t.envFile,
     USER: t.user,

@@ -1,5 +1,5 @@
 import { PROJECT_ROOT } from '../project_root.js';
-import { type DbArgs, parseDbArgs, USAGE } from './cli_args.js';
+import { type DbArgs, parseDbArgs } from './cli_args.js';
 import { cmdApply, cmdHistory } from './cmd_apply.js';
 import { cmdInit, cmdInitDb, cmdMigrate, type MigrateOptions, type Say } from './cmd_generate.js';
 import { MigrateError } from './migrate_error.js';
@@ -20,13 +20,13 @@ export async function runDbCli(argv: string[], say: Say = (line) => process.stdo
   try {
     args = parseDbArgs(argv);
     if (args.command === 'help') {
-      say(USAGE);
+      say(args.help!.trimEnd());
       return 0;
     }
     process.chdir(PROJECT_ROOT);
     if (!args.service && EVERY_SERVICE.includes(args.command)) {
       if (args.version || args.steps || args.fake || args.resume)
-        throw new MigrateError('-v, --steps, --fake and --resume need -t <service>', 2);
+        throw new MigrateError('--to, --steps, --fake and --resume need -t <service>', 2);
       // `npm run db -- upgrade` (the hint a missing table prints): every initialised service in turn.
       const services = initialisedServices();
       if (!services.length) throw new MigrateError('no service has migrations/<service>/migrate.json; name one with -t', 2);
@@ -45,7 +45,6 @@ export async function runDbCli(argv: string[], say: Say = (line) => process.stdo
       return 1;
     }
     process.stderr.write(`${where}: ${err.message}\n`);
-    if (err.exitCode === 2 && !args) process.stderr.write(`${USAGE}\n`);
     return err.exitCode;
   }
 }

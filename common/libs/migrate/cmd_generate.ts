@@ -34,7 +34,7 @@ export interface MigrateOptions extends RenameOptions {
   command: string;
 }
 
-/** `migrate`: writes the next migration from the models' changes; `--check` only tells (exit 1 when changed). */
+/** `migrate`: writes the next migration from the models' changes; `--verify` only tells (exit 1 when changed). */
 export async function cmdMigrate(service: string, opts: MigrateOptions, say: Say): Promise<number> {
   const info = readServiceInfo(service);
   const { conf } = await loadServiceConf(service, info.config, info.export);

@@ -105,7 +105,7 @@ function unsupported(table: string, column: string, what: string): MigrateError 
   return new MigrateError(`${table}.${column}: ${what} is not generated; write it by hand in \`migrate --empty\``);
 }
 
-/** Whether two snapshots describe the same schema (what `migrate --check` asks). */
+/** Whether two snapshots describe the same schema (what `migrate --verify` asks). */
 export function sameSchema(a: Snapshot, b: Snapshot): boolean {
   return diffSnapshots(a, b).length === 0;
 }

@@ -177,7 +177,7 @@ export class MigrationRunner {
     throw new MigrateError(
       `${broken.name}: its ${way} broke off at ${broken.current_step ?? '?'} (of ${broken.steps_total}): ${broken.error ?? 'process stopped'}; ` +
         `steps 1-${broken.steps_done} are applied. Fix the cause, then \`npm run db -- ${way} -t ${this.opts.service} --resume\`, ` +
-        `or repair by hand and \`${way} --fake -v ${broken.name.split('_')[0]}\``,
+        `or repair by hand and \`${way} --fake --to ${broken.name.split('_')[0]}\``,
       3,
     );
   }

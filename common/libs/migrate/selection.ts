@@ -17,7 +17,7 @@ export function choose(candidates: string[], direction: Direction, opts: ChooseO
     const index = candidates.findIndex((name) => matchesVersion(name, opts.to!));
     if (index < 0) {
       const state = direction === 'up' ? 'pending' : 'applied';
-      throw new MigrateError(`-v ${opts.to}: no ${state} migration has that version`, 2);
+      throw new MigrateError(`--to ${opts.to}: no ${state} migration has that version`, 2);
     }
     return candidates.slice(0, index + 1);
   }
