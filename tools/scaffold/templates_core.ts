@@ -1,4 +1,20 @@
-import { hasWebSocket, type PlannedFile, pascal, type ServicePlan } from './plan.js';
+import { hasHttpRoutes, hasWebSocket, type PlannedFile, pascal, type ServicePlan } from './plan.js';
+
+/**
+ * Where the service's data lives. An HTTP service accepts manage_system's sessions, so on
+ * the embedded default it shares manage_system's SQLite file (as guidance_ws does) and reads
+ * the session table it does not own; with DB_URL / REDIS_URL both services get the same URLs.
+ */
+function dbKeys(p: ServicePlan): string {
+  if (!hasHttpRoutes(p)) return `\n  override DB = { default: 'sqlite:run_data/${p.name}.sqlite' };`;
+  return `
+  /** The embedded default shares manage_system's file: the login sessions are read from it. */
+  override DB = { default: 'sqlite:run_data/manage_system.sqlite' };`;
+}
+
+const READ_SESSIONS = `
+  /** manage_system owns (and migrates) the sessions; this service only reads them. */
+  override READ_MODELS = ['common/model_db/login_session'];`;
 
 /** config/, db_model/, rc_model/, script/: what every kind of service has. */
 export function coreFiles(p: ServicePlan): PlannedFile[] {
@@ -18,10 +34,9 @@ export function coreFiles(p: ServicePlan): PlannedFile[] {
 export class SysConf extends BaseConf {
   override SERVER_NAME = '${p.name}';
   override SERVER_ID = '${p.serverId}';
-  override RUN_PORT = ${p.port};
-  override DB = { default: 'sqlite:run_data/${p.name}.sqlite' };
+  override RUN_PORT = ${p.port};${dbKeys(p)}
   /** The tables this service owns (and migrates). */
-  override MODEL_LIST = ['${p.name}/db_model/item'];
+  override MODEL_LIST = ['${p.name}/db_model/item'];${hasHttpRoutes(p) ? READ_SESSIONS : ''}
   /** How long items stay before the daily script removes them. */
   ITEM_KEEP_DAYS = 30;
   PURGE_ITEMS_CRON = '41 4 * * *';${wsKeys}
