@@ -9,8 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleClient, CLIENT_BUNDLE } from '../guidance_ws/interface/client_module.js';
 import { readCommandLine, refuse } from '../common/libs/cli_usage.js';
+import { bundleClient, CLIENT_BUNDLE } from '../guidance_ws/interface/client_module.js';
 import { BUILD_CLI } from './cli/build.js';
 
 const { values, positionals } = readCommandLine(BUILD_CLI);

@@ -73,6 +73,10 @@ try {
   npx tsx ${launcherName(plan)}                 start it (port ${plan.port}, SQLite under run_data/)
   npx mocha --no-config --node-option import=tsx test/test_${plan.name}.ts    run its test
   npm run build && npm run units -- render --service ${plan.name} --run-as <account> --out <dir>   its systemd units`);
+  if (hasHttpRoutes(plan)) {
+    console.log(`Its routes take manage_system's tokens (its database, run_data/manage_system.sqlite by default):
+  every method needs a signed-in viewer unless its spec says public: true; see ${plan.name}/README.md.`);
+  }
 } catch (err) {
   if (!(err instanceof ScaffoldError)) throw err;
   refuse(NEW_SERVICE_CLI, err.message);

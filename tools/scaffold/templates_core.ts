@@ -1,4 +1,43 @@
-import { hasWebSocket, type PlannedFile, pascal, type ServicePlan } from './plan.js';
+import { hasHttpRoutes, hasWebSocket, type PlannedFile, pascal, type ServicePlan } from './plan.js';
+
+/**
+ * Where the service's data lives. An HTTP service accepts manage_system's sessions, so on
+ * the embedded default it shares manage_system's SQLite file (as guidance_ws does) and reads
+ * the session table it does not own; with DB_URL / REDIS_URL both services get the same URLs.
+ */
+function dbKeys(p: ServicePlan): string {
+  if (!hasHttpRoutes(p)) return `\n  override DB = { default: 'sqlite:run_data/${p.name}.sqlite' };`;
+  return `
+  /** The embedded default shares manage_system's file: the login sessions are read from it. */
+  override DB = { default: 'sqlite:run_data/manage_system.sqlite' };`;
+}
+
+const READ_SESSIONS = `
+  /** manage_system owns (and migrates) the sessions; this service only reads them. */
+  override READ_MODELS = ['common/model_db/login_session'];`;
+
+/** How an HTTP service's README explains its sign-in. */
+function sessionNotes(p: ServicePlan): string {
+  return `
+## Who may call it
+
+Callers sign in to manage_system (\`POST /v1/auth/login\`) and send its token as
+\`Authorization: Bearer <token>\`. Every method needs a signed-in account (role viewer or
+higher) unless its spec says \`public: true\`; \`role: Role.OPERATOR\` (or \`Role.ADMIN\`)
+asks for more. Missing, unknown, expired or revoked token: 401 (code 13); lower role: 403
+(code 15). In a view, \`this.session\` holds the caller (\`account_id\`, \`username\`, \`role\`).
+In the example, \`GET /v1/items\` is public, \`GET /v1/items/:id\` needs a viewer and
+\`POST /v1/items\` an operator.
+
+The sessions are manage_system's: \`config/sys_conf.ts\` puts this service on manage_system's
+database (the embedded default: \`run_data/manage_system.sqlite\`; in production give both the
+same \`DB_URL\`, and the same \`REDIS_URL\` when there is Redis) and lists the session model
+in \`READ_MODELS\`, so it reads the \`sys_session\` table and never migrates it. A logout or
+revocation in manage_system is refused here at once: Redis's key is invalidated, and without
+Redis every check reads the database. The test (\`test/test_${p.name}.ts\`) starts
+manage_system and this service and proves it on SQLite and on MariaDB + Redis.
+`;
+}
 
 /** config/, db_model/, rc_model/, script/: what every kind of service has. */
 export function coreFiles(p: ServicePlan): PlannedFile[] {
@@ -18,10 +57,9 @@ export function coreFiles(p: ServicePlan): PlannedFile[] {
 export class SysConf extends BaseConf {
   override SERVER_NAME = '${p.name}';
   override SERVER_ID = '${p.serverId}';
-  override RUN_PORT = ${p.port};
-  override DB = { default: 'sqlite:run_data/${p.name}.sqlite' };
+  override RUN_PORT = ${p.port};${dbKeys(p)}
   /** The tables this service owns (and migrates). */
-  override MODEL_LIST = ['${p.name}/db_model/item'];
+  override MODEL_LIST = ['${p.name}/db_model/item'];${hasHttpRoutes(p) ? READ_SESSIONS : ''}
   /** How long items stay before the daily script removes them. */
   ITEM_KEEP_DAYS = 30;
   PURGE_ITEMS_CRON = '41 4 * * *';${wsKeys}
@@ -132,7 +170,7 @@ Start it with \`npx tsx ${p.kind}_${p.name}.ts\`; its test is \`test/test_${p.na
 Replace the example \`Item\` model, view and script with the service's own, then
 \`npm run db -- migrate -t ${p.name} --name <what changed>\`.
 Class names: \`${pascal(p.name)}View\` is the base of its views.
-`,
+${hasHttpRoutes(p) ? sessionNotes(p) : ''}`,
     },
   ];
 }

@@ -3,42 +3,23 @@ import { type PlannedFile, pascal, type ServicePlan } from './plan.js';
 /** api_base.ts, uri_router.ts and one example resource under interface/. */
 export function httpFiles(p: ServicePlan): PlannedFile[] {
   const base = `${pascal(p.name)}View`;
+  const spec = `${pascal(p.name)}Spec`;
   return [
     {
       path: `${p.name}/api_base.ts`,
-      text: `import { ApiError } from '../common/libs/api_error.js';
-import { BaseView, type MethodSpec } from '../common/libs/base_view.js';
-import { incomingHeader } from '../common/libs/incoming_header.js';
-import { StaCode } from '../common/libs/sta_code.js';
-import { Role } from '../common/model_db/account_role.js';
-import { loginSessionRc, type SessionInfo } from '../common/model_rc/login_session.js';
-import { bearerToken } from '../common/partner/token.js';
+      text: `import { type SessionSpec, SessionView } from '../common/partner/session_view.js';
 
-/** A method of ${p.name}: public unless it names a \`role\` (manage_system sessions are accepted). */
-export interface ${pascal(p.name)}Spec extends MethodSpec {
-  role?: Role;
-}
+export { isSecured } from '../common/partner/session_view.js';
 
-export function isSecured(spec: MethodSpec): boolean {
-  return (spec as ${pascal(p.name)}Spec).role !== undefined;
-}
+/**
+ * A method of ${p.name}. Every method needs a manage_system token (a signed-in viewer) unless
+ * it says \`public: true\`; \`role: Role.OPERATOR\` (or ADMIN) asks for more: 401 without a
+ * valid token, 403 for a lower role.
+ */
+export type ${spec} = SessionSpec;
 
-/** Base of every ${p.name} view. */
-export class ${base} extends BaseView {
-  declare readonly spec: ${pascal(p.name)}Spec;
-  session: SessionInfo | undefined;
-
-  override async before(): Promise<void> {
-    if (!this.spec.role) return;
-    const token = bearerToken(incomingHeader(this.c, 'authorization'));
-    const session = token ? await loginSessionRc.resolve(token) : null;
-    if (!session) throw new ApiError(StaCode.NOT_AUTHENTICATED, 'authorization: a valid bearer token is required');
-    if (!Role.fromValue(session.role)?.includes(this.spec.role)) {
-      throw new ApiError(StaCode.FORBIDDEN, \`role \${this.spec.role.value} or higher is required\`);
-    }
-    this.session = session;
-  }
-}
+/** Base of every ${p.name} view: \`this.session\` is the caller's manage_system session. */
+export class ${base} extends SessionView {}
 `,
     },
     {
@@ -47,7 +28,8 @@ export class ${base} extends BaseView {
 import { ApiError } from '../../common/libs/api_error.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
-import { type ${pascal(p.name)}Spec, ${base} } from '../api_base.js';
+import { Role } from '../../common/model_db/account_role.js';
+import { type ${spec}, ${base} } from '../api_base.js';
 import { Item } from '../db_model/item.js';
 import { itemRc } from '../rc_model/item_rc.js';
 
@@ -64,12 +46,18 @@ const ITEM = {
   properties: { id: ID, name: NAME, created_at: INSTANT },
 };
 
-/** \`/items\`: list (paged) and create. */
+/** \`/items\`: list (paged, open to anyone) and create (operators and admins). */
 export class ItemListView extends ${base} {
-  static override spec: Record<string, ${pascal(p.name)}Spec> = {
-    get: { summary: 'List items', query: { type: 'object', properties: PAGE_QUERY_PROPS }, answer: pageSchemaOf(ITEM) },
+  static override spec: Record<string, ${spec}> = {
+    get: {
+      summary: 'List items',
+      public: true,
+      query: { type: 'object', properties: PAGE_QUERY_PROPS },
+      answer: pageSchemaOf(ITEM),
+    },
     post: {
       summary: 'Create an item',
+      role: Role.OPERATOR,
       status: 201,
       body: { title: 'ItemCreate', type: 'object', required: ['name'], properties: { name: NAME } },
       answer: ITEM,
@@ -93,9 +81,9 @@ export class ItemListView extends ${base} {
   }
 }
 
-/** \`/items/:id\`: read one, from the cache model. */
+/** \`/items/:id\`: read one (any signed-in account), from the cache model. */
 export class ItemView extends ${base} {
-  static override spec: Record<string, ${pascal(p.name)}Spec> = {
+  static override spec: Record<string, ${spec}> = {
     get: { summary: 'Read an item', params: ID_PARAMS, answer: ITEM, errors: [StaCode.NOT_FOUND] },
   };
 

@@ -33,6 +33,26 @@ export function declaredPorts(root: string): Map<number, string> {
   return ports;
 }
 
+/**
+ * Every table tag a model of this project uses (\`tableName('<tag>', ...)\`), with the first
+ * file that uses it. HTTP services share manage_system's database, so two services with one
+ * tag could both claim a table.
+ */
+export function declaredTags(root: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  const dirs = ['common/model_db'];
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    if (entry.isDirectory() && fs.existsSync(`${root}/${entry.name}/db_model`)) dirs.push(`${entry.name}/db_model`);
+  }
+  const files = dirs.flatMap((dir) => fs.readdirSync(`${root}/${dir}`).map((f) => `${dir}/${f}`));
+  for (const file of files.filter((f) => f.endsWith('.ts')).sort()) {
+    for (const match of fs.readFileSync(`${root}/${file}`, 'utf8').matchAll(/tableName\(\s*'([a-z0-9]+)'/g)) {
+      if (!tags.has(match[1] as string)) tags.set(match[1] as string, file);
+    }
+  }
+  return tags;
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -67,5 +87,7 @@ export async function validatePlan(
     throw new ScaffoldError(`--id: "${serverId}" may hold letters, digits, _ . - only`);
   const tag = raw.tag ?? (name.split('_')[0] as string).slice(0, 3);
   if (!/^[a-z][a-z0-9]{1,7}$/.test(tag)) throw new ScaffoldError(`--tag: "${tag}" must be 2-8 lower-case letters or digits`);
+  const tagOwner = declaredTags(root).get(tag);
+  if (tagOwner) throw new ScaffoldError(`--tag: "${tag}" is already the table tag of ${tagOwner}; pick another with --tag`);
   return { name, kind: kind as ServicePlan['kind'], port, serverId, tag };
 }
