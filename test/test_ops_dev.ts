@@ -3,8 +3,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import tty from 'node:tty';
 import { stripVTControlCharacters } from 'node:util';
 import { Sequelize } from 'sequelize';
+import { paintLines, wantsColour } from '../common/libs/log_colour.js';
 import { type Backend, needServices, openBackend, tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
 import { readLogs } from './helper/log_files.js';
@@ -46,6 +48,38 @@ function underTerminal(argv: string[], env: Record<string, string>): { proc: Chi
   proc.stderr?.on('data', (d) => (out += d));
   return { proc, output: () => out };
 }
+
+describe('log colours (in-process)', () => {
+  /** A stream as `wantsColour` sees it; a terminal answers `hasColors` as Node's own does. */
+  const stream = (isTTY: boolean) =>
+    ({ isTTY, hasColors: isTTY ? tty.WriteStream.prototype.hasColors : undefined }) as unknown as NodeJS.WriteStream;
+  const TERM = 'xterm-256color';
+
+  it("follows Node's rules: a colour terminal yes, a pipe no, FORCE_COLOR wins, NO_COLOR and TERM=dumb turn it off", () => {
+    assert.equal(wantsColour(stream(true), { TERM }), true);
+    assert.equal(wantsColour(stream(false), { TERM }), false);
+    assert.equal(wantsColour(stream(true), { TERM, NO_COLOR: '1' }), false);
+    assert.equal(wantsColour(stream(true), { TERM: 'dumb' }), false);
+    assert.equal(wantsColour(stream(false), { FORCE_COLOR: '1' }), true);
+    assert.equal(wantsColour(stream(true), { TERM, NO_COLOR: '1', FORCE_COLOR: '' }), true);
+    assert.equal(wantsColour(stream(true), { TERM, FORCE_COLOR: '0' }), false);
+    assert.equal(wantsColour(stream(true), { TERM, FORCE_COLOR: 'false' }), false);
+  });
+
+  it('only adds escapes, line by line in a batch, and leaves other lines as they are', () => {
+    const rid = `r${process.pid}`;
+    const lines = [
+      `${new Date().toISOString()} INFO [${rid}] GET /a 200`,
+      `${new Date().toISOString()} ERROR [w3] [-] boom {"error":{"message":"x"}}`,
+      'a continuation line of a message',
+    ];
+    const painted = paintLines(lines.join('\n')).split('\n');
+    assert.equal(painted.length, lines.length);
+    assert.deepEqual(painted.map(plain), lines);
+    assert.ok(painted[0]!.includes(ESCAPE) && painted[1]!.includes(ESCAPE));
+    assert.equal(painted[2], lines[2]);
+  });
+});
 
 describe('npm run dev: a launcher under tsx watch, on a terminal', function () {
   this.timeout(90_000);
