@@ -8,6 +8,7 @@ import { type CliSpec, parseCommandLine, UsageError } from '../common/libs/cli_u
 import { runDbCli } from '../common/libs/migrate/cli.js';
 import { DB_CLI, parseDbArgs } from '../common/libs/migrate/cli_args.js';
 import { BUILD_CLI } from '../tools/cli/build.js';
+import { DEV_CLI } from '../tools/cli/dev.js';
 import { NEW_SERVICE_CLI } from '../tools/cli/new_service.js';
 import { SCRIPT_CLI } from '../tools/cli/script.js';
 import { UNITS_CLI } from '../tools/cli/units.js';
@@ -20,6 +21,7 @@ const CLIS: Record<string, CliSpec> = {
   'tools/new_service.ts': NEW_SERVICE_CLI,
   'tools/script.ts': SCRIPT_CLI,
   'tools/build.ts': BUILD_CLI,
+  'tools/dev.ts': DEV_CLI,
 };
 /** The one option every CLI takes that Node also takes: Node reads it only before the script. */
 const HELP = ['--help', '-h'];

@@ -26,3 +26,8 @@ export function runWorkers(conf: Readonly<BaseConf>, log: MultLogger): Promise<v
 export function workerIndex(): number {
   return cluster.isWorker ? Number(process.env[WORKER_INDEX_ENV] ?? 0) : 0;
 }
+
+/** `w<index>` in a cluster worker (its log lines carry it), undefined in a single process and in the primary. */
+export function workerTag(): string | undefined {
+  return cluster.isWorker ? `w${workerIndex()}` : undefined;
+}

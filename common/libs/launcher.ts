@@ -1,5 +1,6 @@
 import { Notifier, setServiceNotifier } from '../partner/notifier.js';
 import type { BaseConf } from './base_conf.js';
+import { workerTag } from './cluster.js';
 import { ConfError, loadConf } from './load_conf.js';
 import { MultLogger } from './mult_logger.js';
 import { reloadOnHangup } from './reload_on_hangup.js';
@@ -21,6 +22,7 @@ export function bootConf<T extends BaseConf>(Conf: ConfClass<T>): Readonly<T> {
 /**
  * The service logger, also made the default for shared code; with it the failure notifier
  * (NOTIFY_WEBHOOK_URL) and the SIGHUP reload (log files, log level, RELOADABLE keys).
+ * In a cluster worker every line carries the worker's tag (`[w1]`).
  */
 export function bootLogger(conf: Readonly<BaseConf>): MultLogger {
   const log = new MultLogger({
@@ -29,6 +31,7 @@ export function bootLogger(conf: Readonly<BaseConf>): MultLogger {
     level: conf.LOG_LEVEL,
     keepDays: conf.LOG_KEEP_DAYS,
     stdout: conf.LOG_STDOUT,
+    tag: workerTag(),
   });
   setServiceLog(log);
   setServiceNotifier(new Notifier(conf));

@@ -1,3 +1,4 @@
+import type { Paint } from './log_colour.js';
 import type { LineTarget } from './log_sink.js';
 
 const ignore = () => {};
@@ -28,18 +29,20 @@ export function noticeOnStderr(line: string): void {
  * process.stdout or process.stderr as a {@link LineTarget}. A stream cannot be reopened:
  * `reopen()` does nothing and the recovery line's own write shows whether it works again
  * (a file on a full disk can; a closed pipe never does, until the service restarts).
+ * With `paint` (a terminal, see `wantsColour`) each line is coloured on its way out.
  */
 export class StdTarget implements LineTarget {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     readonly label: 'stdout' | 'stderr',
+    private readonly paint?: Paint,
   ) {
     quietErrors(stream);
   }
 
   write(line: string, done: (err?: Error | null) => void): void {
     try {
-      this.stream.write(`${line}\n`, done);
+      this.stream.write(`${this.paint ? this.paint(line) : line}\n`, done);
     } catch (err) {
       done(err as Error);
     }

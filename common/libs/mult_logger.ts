@@ -1,6 +1,7 @@
 import path from 'node:path';
 import winston from 'winston';
 import { LineBatch } from './log_batch.js';
+import { paintLines, wantsColour } from './log_colour.js';
 import { DailyFileTarget } from './log_file_target.js';
 import { LogSink } from './log_sink.js';
 import { sinkTransport } from './log_sink_transport.js';
@@ -16,30 +17,40 @@ export interface MultLoggerOptions {
   keepDays?: number;
   /** Mirror every line to stdout/stderr (journald reads it there). */
   stdout?: boolean;
+  /**
+   * Written after the level on every line, in brackets: a cluster worker's `w<index>`, so
+   * lines of workers sharing the files and the journal say whose they are. None by default.
+   */
+  tag?: string;
 }
 
 type Meta = Record<string, unknown> | Error | undefined;
 
-/** One line: time, level, request id, message, redacted meta as JSON. */
-function formatLine(timestamp: string, level: string, rid: unknown, message: string, meta: Record<string, unknown>): string {
-  const rest = Object.keys(meta).length ? ` ${JSON.stringify(redactValue(meta))}` : '';
-  return `${timestamp} ${level.toUpperCase()} [${rid ?? '-'}] ${redactText(message)}${rest}`;
+/**
+ * The line format: `<ISO time> <LEVEL> [<tag>] [<request id>] <message> <redacted meta as JSON>`,
+ * `[<tag>] ` only when there is a tag.
+ */
+function lineFormat(tag: string): winston.Logform.Format {
+  return winston.format.printf((info) => {
+    const { level, message, timestamp, rid, ...meta } = info as Record<string, unknown>;
+    const rest = Object.keys(meta).length ? ` ${JSON.stringify(redactValue(meta))}` : '';
+    return `${timestamp} ${String(level).toUpperCase()} ${tag}[${rid ?? '-'}] ${redactText(String(message))}${rest}`;
+  });
 }
-
-const lineFormat = winston.format.printf((info) => {
-  const { level, message, timestamp, rid, ...meta } = info as Record<string, unknown>;
-  return formatLine(String(timestamp), String(level), rid, String(message), meta);
-});
 
 const STDERR_LEVELS: ReadonlySet<string> = new Set(['error', 'warn']);
 
 let std: { out: LogSink; err: LogSink } | undefined;
 
-/** stdout and stderr are one each per process, so are their sinks (one notice, one count). */
+/**
+ * stdout and stderr are one each per process, so are their sinks (one notice, one count).
+ * Each is coloured when it is a terminal (`wantsColour`), decided here once: plain output
+ * costs no check per line.
+ */
 function stdSinks(): { out: LogSink; err: LogSink } {
   std ??= {
-    out: new LogSink(new StdTarget(process.stdout, 'stdout')),
-    err: new LogSink(new StdTarget(process.stderr, 'stderr')),
+    out: new LogSink(new StdTarget(process.stdout, 'stdout', wantsColour(process.stdout) ? paintLines : undefined)),
+    err: new LogSink(new StdTarget(process.stderr, 'stderr', wantsColour(process.stderr) ? paintLines : undefined)),
   };
   return std;
 }
@@ -67,31 +78,26 @@ export class MultLogger {
   private readonly main: winston.Logger;
   private readonly failedLog: winston.Logger;
   private readonly accessLines: LineBatch;
+  private readonly format: winston.Logform.Format;
+  /** What an access line holds between its time and its request id. */
+  private readonly accessHead: string;
 
   constructor(opts: MultLoggerOptions) {
-    this.opts = { level: 'info', keepDays: 14, stdout: true, ...opts };
+    this.opts = { level: 'info', keepDays: 14, stdout: true, tag: '', ...opts };
     this.dir = path.join(opts.dir, opts.service);
+    const tag = this.opts.tag ? `[${this.opts.tag}] ` : '';
+    this.format = winston.format.combine(addRequestId(), winston.format.timestamp(), lineFormat(tag));
+    this.accessHead = ` INFO ${tag}[`;
     this.main = this.file('info', this.opts.level);
-    this.failedLog = this.file('failed', 'warn');
+    // Every failure is also written to `main`, which mirrors it to stderr: this one only to its file.
+    this.failedLog = this.createLogger('failed', 'warn', false);
     const access = this.openFile('access');
     this.accessLines = new LineBatch(this.opts.stdout ? [access, stdSinks().out] : [access]);
   }
 
   /** A logger writing to `<name>-YYYY-MM-DD.log`; created once per name. */
   file(name: string, level = this.opts.level): winston.Logger {
-    let logger = this.loggers.get(name);
-    if (logger) return logger;
-    const transport = sinkTransport({
-      file: this.openFile(name),
-      std: this.opts.stdout ? { ...stdSinks(), errLevels: STDERR_LEVELS } : undefined,
-    });
-    logger = winston.createLogger({
-      level,
-      format: winston.format.combine(addRequestId(), winston.format.timestamp(), lineFormat),
-      transports: [transport],
-    });
-    this.loggers.set(name, logger);
-    return logger;
+    return this.loggers.get(name) ?? this.createLogger(name, level, this.opts.stdout);
   }
 
   info(msg: string, meta?: Meta): void {
@@ -106,7 +112,10 @@ export class MultLogger {
     this.main.debug(msg, meta);
   }
 
-  /** A failure: goes to `failed-*.log` (and to info, so one file tells the whole story). */
+  /**
+   * A failure: goes to `failed-*.log` and to info (so one file tells the whole story); on
+   * stderr it appears once.
+   */
   failed(msg: string, meta?: Meta): void {
     const m = meta instanceof Error ? { error: meta } : meta;
     this.failedLog.error(msg, m);
@@ -119,7 +128,7 @@ export class MultLogger {
    * batches, one write per event-loop turn (`LineBatch`): access lines come one per request.
    */
   access(msg: string, rid?: string): void {
-    this.accessLines.push(`${new Date().toISOString()} INFO [${rid ?? '-'}] ${redactText(msg)}`);
+    this.accessLines.push(`${new Date().toISOString()}${this.accessHead}${rid ?? '-'}] ${redactText(msg)}`);
   }
 
   /** Writes the pending batch of access lines now (at exit: a batch otherwise waits for the next turn). */
@@ -138,6 +147,16 @@ export class MultLogger {
   reopen(): void {
     for (const sink of this.files.values()) sink.reopen();
     if (this.opts.stdout) for (const sink of Object.values(stdSinks())) sink.reopen();
+  }
+
+  private createLogger(name: string, level: string, mirror: boolean): winston.Logger {
+    const transport = sinkTransport({
+      file: this.openFile(name),
+      std: mirror ? { ...stdSinks(), errLevels: STDERR_LEVELS } : undefined,
+    });
+    const logger = winston.createLogger({ level, format: this.format, transports: [transport] });
+    this.loggers.set(name, logger);
+    return logger;
   }
 
   private openFile(name: string): LogSink {
