@@ -150,4 +150,17 @@ describe('input rules: config integers', () => {
       }
     });
   }
+
+  it('http_manage_system.ts exits 78 with one line naming .env and the line of a line that is not KEY=value', async function () {
+    this.timeout(60_000);
+    const cwd = path.join(dir, 'dotenv');
+    fs.mkdirSync(cwd);
+    fs.symlinkSync(path.resolve('node_modules'), path.join(cwd, 'node_modules'));
+    fs.writeFileSync(path.join(cwd, '.env'), '# port for this box\nexport LOG_LEVEL=warn\nRUN_PORT 8081\n');
+    const env = { DB_URL: `sqlite:${dir}/data.sqlite`, REDIS_URL: '', LOG_DIR: `${dir}/logs` };
+    const { code, output } = await runToExit('http_manage_system.ts', env, cwd);
+    assert.equal(code, 78, output);
+    assert.equal(output.trim().split('\n').length, 1, output);
+    assert.equal(output, "config error: .env:3: not a KEY=value line (no '='), a # comment or a blank line\n");
+  });
 });
