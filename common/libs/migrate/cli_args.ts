@@ -11,6 +11,8 @@ export type Command = (typeof COMMANDS)[number];
 /** The parsed command line of `npm run db -- <command> -t <service> [options]`. */
 export interface DbArgs {
   command: Command | 'help';
+  /** The arguments as given, repeated in a refusal's suggested command. */
+  argv: string[];
   service?: string;
   name?: string;
   check: boolean;
@@ -48,7 +50,7 @@ export const USAGE = `usage: npm run db -- <command> -t <service> [options]
   --resume           continue a run that failed (after fixing the cause); a killed one continues without it
   --allow-data-loss  run steps that drop tables or columns or narrow a type
   --dry-run          print the steps and stop
-  --sql              print each SQL statement
+  --sql              print the SQL each step would run on the configured database, change nothing
   --lock-timeout <s> wait this long for another process's migration lock (default 120)
 
 exit: 0 done, 1 failed or (--check) changes found, 2 bad usage or config, 3 refused`;
@@ -68,8 +70,12 @@ export function parseDbArgs(argv: string[]): DbArgs {
     throw new MigrateError(`unknown command ${command}`, 2);
   if (positionals.length > 1) throw new MigrateError(`unexpected argument ${positionals[1]}`, 2);
   if (v.version !== undefined && v.steps !== undefined) throw new MigrateError('-v and --steps exclude each other', 2);
+  if (v.sql && !['help', 'upgrade', 'downgrade'].includes(command))
+    throw new MigrateError('--sql goes with upgrade or downgrade', 2);
+  if (v.sql && v.fake) throw new MigrateError('--sql and --fake exclude each other', 2);
   return {
     command: command as Command,
+    argv,
     service: v.service,
     name: v.name,
     check: !!v.check,
