@@ -135,6 +135,18 @@ describe('input rules: config integers', () => {
     assert.equal(parseDbArgs(['upgrade', '-t', 'manage_system', '--lock-timeout', '30']).lockTimeoutMs, 30_000);
   });
 
+  it('takes --sql only with upgrade or downgrade, never with --fake (exit 2)', () => {
+    for (const command of ['init', 'init-db', 'migrate', 'history', 'heads']) {
+      assert.throws(() => parseDbArgs([command, '-t', 'manage_system', '--sql']), {
+        message: '--sql goes with upgrade or downgrade',
+        exitCode: 2,
+      });
+    }
+    assert.throws(() => parseDbArgs(['upgrade', '-t', 'manage_system', '--sql', '--fake']), { exitCode: 2 });
+    const args = parseDbArgs(['downgrade', '--steps', '2', '-t', 'manage_system', '--sql']);
+    assert.deepEqual([args.sql, args.steps, args.argv], [true, 2, ['downgrade', '--steps', '2', '-t', 'manage_system', '--sql']]);
+  });
+
   for (const launcher of ['http_manage_system.ts', 'ws_guidance.ts']) {
     it(`${launcher} exits 78 with one line naming RUN_PORT for RUN_PORT=1e3 and RUN_PORT=0x50`, async function () {
       this.timeout(60_000);
@@ -150,4 +162,17 @@ describe('input rules: config integers', () => {
       }
     });
   }
+
+  it('http_manage_system.ts exits 78 with one line naming .env and the line of a line that is not KEY=value', async function () {
+    this.timeout(60_000);
+    const cwd = path.join(dir, 'dotenv');
+    fs.mkdirSync(cwd);
+    fs.symlinkSync(path.resolve('node_modules'), path.join(cwd, 'node_modules'));
+    fs.writeFileSync(path.join(cwd, '.env'), '# port for this box\nexport LOG_LEVEL=warn\nRUN_PORT 8081\n');
+    const env = { DB_URL: `sqlite:${dir}/data.sqlite`, REDIS_URL: '', LOG_DIR: `${dir}/logs` };
+    const { code, output } = await runToExit('http_manage_system.ts', env, cwd);
+    assert.equal(code, 78, output);
+    assert.equal(output.trim().split('\n').length, 1, output);
+    assert.equal(output, "config error: .env:3: not a KEY=value line (no '='), a # comment or a blank line\n");
+  });
 });

@@ -106,6 +106,58 @@ describe('loadConf', () => {
       },
     );
   });
+
+  it('reads .env in the dotenv grammar: export, quotes, comments, empty values, \\n in double quotes', () => {
+    const lines = [
+      '# a comment line',
+      '',
+      '   ',
+      'export RUN_PORT=9201',
+      'LOG_DIR="run_logs/a # not a comment"  # a comment',
+      "LOG_LEVEL='warn'",
+      'SERVER_ID = demo-2 # after an unquoted value',
+      'REDIS_URL=',
+      'GREETING="line one\\nline two"',
+      "CORS_ORIGINS='https://a.test,",
+      "https://b.test'",
+      'HOST=`127.0.0.2#x`',
+    ];
+    fs.writeFileSync(envFile, `${lines.join('\r\n')}\r\n`);
+    const conf = loadConf(DemoConf, { envFile, env: {} });
+    assert.equal(conf.RUN_PORT, 9201);
+    assert.equal(conf.LOG_DIR, 'run_logs/a # not a comment');
+    assert.equal(conf.LOG_LEVEL, 'warn');
+    assert.equal(conf.SERVER_ID, 'demo-2');
+    assert.equal(conf.REDIS.default, '');
+    assert.equal(conf.GREETING, 'line one\nline two');
+    assert.deepEqual(conf.CORS_ORIGINS, ['https://a.test', 'https://b.test'], 'a quoted value may span lines');
+    assert.equal(conf.HOST, '127.0.0.2#x');
+  });
+
+  it('refuses any other .env line with one ConfError naming file and line, never quoting the line', () => {
+    const cases: [text: string, message: string][] = [
+      ['RUN_PORT=9201\n\nRUN_PORT 9300\n', "3: not a KEY=value line (no '='), a # comment or a blank line"],
+      ['# ok\nexport\n', "2: not a KEY=value line (no '='), a # comment or a blank line"],
+      [
+        'GREETING=hi\nmy key=secret-value\n',
+        "2: the name before '=' must be letters, digits, '_', '.' or '-' (an optional 'export ' may precede it)",
+      ],
+      ['GREETING="abc" secret-tail\n', '1: text after the closing " quote (only a # comment may follow)'],
+      ['A=1\nGREETING="never closed\nB=2\n', '2: the " quote opened here is never closed'],
+    ];
+    for (const [text, message] of cases) {
+      fs.writeFileSync(envFile, text);
+      assert.throws(
+        () => loadConf(DemoConf, { envFile, env: {} }),
+        (err: Error) => {
+          assert.ok(err instanceof ConfError, String(err));
+          assert.equal(err.message, `${envFile}:${message}`);
+          assert.doesNotMatch(err.message, /secret|9300/);
+          return true;
+        },
+      );
+    }
+  });
 });
 
 describe('redaction', () => {

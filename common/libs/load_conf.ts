@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { parseEnv } from 'node:util';
 import { ajvStrict, describeAjvError } from './ajv.js';
 import type { BaseConf, ConfSchema } from './base_conf.js';
 import { makeLive } from './conf_live.js';
+import { DotenvSyntaxError, parseDotenv } from './dotenv_text.js';
 import { INT32_MAX } from './number_bounds.js';
 import { DECIMAL_TEXT_PROBLEM, decimalFromText, INTEGER_TEXT_PROBLEM, integerFromText } from './number_text.js';
 
@@ -14,7 +14,7 @@ export class ConfError extends Error {
 export interface LoadConfOptions {
   /** Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Defaults to `.env` in the working directory (skipped if absent). */
+  /** Defaults to `.env` in the working directory (skipped if absent); a line that is not dotenv grammar is a ConfError naming file and line. */
   envFile?: string;
   /** Defaults to `CONFIG_FILE` from the environment, else `<SERVER_NAME>/config/config.json` if present. */
   configFile?: string;
@@ -44,7 +44,7 @@ export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfO
 
   const sources: Source[] = [{ name: 'environment', values: env }];
   const envFile = opts.envFile ?? '.env';
-  if (fs.existsSync(envFile)) sources.push({ name: envFile, values: parseEnv(fs.readFileSync(envFile, 'utf8')) });
+  if (fs.existsSync(envFile)) sources.push({ name: envFile, values: readEnvFile(envFile) });
 
   for (const key of Object.keys(conf)) {
     const found = firstOf(sources, prefix, key);
@@ -81,6 +81,15 @@ function firstOf(sources: Source[], prefix: string, key: string): { value: strin
     }
   }
   return undefined;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  try {
+    return parseDotenv(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err instanceof DotenvSyntaxError) throw new ConfError(`${file}:${err.line}: ${err.message}`);
+    throw err;
+  }
 }
 
 function defaultConfigFile(service: string): string | undefined {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { freePort } from './ports.js';
 
 export interface ServiceProcess {
@@ -57,10 +58,18 @@ export async function startService(
   };
 }
 
-/** Runs a launcher expected to fail at start; resolves with its exit code and output. */
-export function runToExit(launcher: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a launcher expected to fail at start; resolves with its exit code and output.
+ * `cwd` (where `.env` is read) must hold or link `node_modules` for `--import tsx`.
+ */
+export function runToExit(
+  launcher: string,
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', launcher], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.resolve(launcher)], {
+      cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

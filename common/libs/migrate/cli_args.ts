@@ -13,6 +13,8 @@ export interface DbArgs {
   command: Command | 'help';
   /** With `--help`: the text to print. */
   help?: string;
+  /** The arguments as given, repeated in a refusal's suggested command. */
+  argv: string[];
   service?: string;
   name?: string;
   /** `--verify`: write nothing, exit 1 on unrecorded changes. */
@@ -59,7 +61,7 @@ export const DB_CLI = defineCli({
     resume: { type: 'boolean', help: 'continue a run that failed, after fixing the cause (a killed one continues without it)' },
     'allow-data-loss': { type: 'boolean', help: 'run steps that drop tables or columns or narrow a type' },
     'dry-run': { type: 'boolean', help: 'print the steps and stop' },
-    sql: { type: 'boolean', help: 'print each SQL statement' },
+    sql: { type: 'boolean', help: 'print the SQL each step would run on the configured database; change nothing' },
     'lock-timeout': { type: 'string', arg: 's', help: "wait this long for another process's migration lock (default 120)" },
   },
   commands: {
@@ -134,9 +136,13 @@ export function parseDbArgs(argv: string[]): DbArgs {
     throw new MigrateError(`unknown command ${command} (--help lists them)`, 2);
   if (positionals.length > 1 && !help) throw new MigrateError(`unexpected argument ${positionals[1]}`, 2);
   if (v.to !== undefined && v.steps !== undefined) throw new MigrateError('--to and --steps exclude each other', 2);
+  if (v.sql && !['help', 'upgrade', 'downgrade'].includes(command))
+    throw new MigrateError('--sql goes with upgrade or downgrade', 2);
+  if (v.sql && v.fake) throw new MigrateError('--sql and --fake exclude each other', 2);
   return {
     command: command as Command,
     help,
+    argv,
     service: v.service,
     name: v.name,
     check: !!v.verify,

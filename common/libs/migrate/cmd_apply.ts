@@ -25,6 +25,7 @@ export function cmdApply(service: string, args: DbArgs, say: Say): Promise<strin
     resume: args.resume,
     allowDataLoss: args.allowDataLoss,
     dryRun: args.dryRun,
+    command: args.argv.includes(args.command) ? sameCommand(args.argv, service) : undefined,
   };
   return withRunner(service, args, say, async (runner) => {
     const done = args.command === 'downgrade' ? await runner.downgrade(opts) : await runner.upgrade(opts);
@@ -32,6 +33,17 @@ export function cmdApply(service: string, args: DbArgs, say: Say): Promise<strin
       for (const name of done) say(`${service}: ${args.command === 'downgrade' ? 'unrecorded' : 'recorded'} ${name} (fake)`);
     return done;
   });
+}
+
+/** The user's own command line (with `-t <service>` added when it named none), for a refusal to repeat. */
+function sameCommand(argv: string[], service: string): string {
+  const named = argv.some((a) => /^(-t|--service)(=|$)/.test(a) || /^-t./.test(a));
+  const words = named ? argv : [...argv, '-t', service];
+  return `npm run db -- ${words.map(shellWord).join(' ')}`;
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** `history` (every migration and its state) or `heads` (the ones not applied). */

@@ -50,6 +50,11 @@ export class MigrationRecords implements UmzugStorage {
     await this.model.sync();
   }
 
+  /** Whether the record table is there (a database no upgrade has touched has none). */
+  exists(): Promise<boolean> {
+    return this.model.sequelize!.getQueryInterface().tableExists(this.model.getTableName());
+  }
+
   async executed(): Promise<string[]> {
     const rows = await this.model.findAll({ where: { state: { [Op.in]: APPLIED } }, order: [['name', 'ASC']] });
     return rows.map((r) => r.get('name') as string);

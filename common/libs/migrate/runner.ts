@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Options, Sequelize } from 'sequelize';
+import sqlite3 from 'sqlite3';
 import { MigrationError, Umzug } from 'umzug';
 import { createSequelize } from '../db_registry.js';
 import { acquireLock } from './lock.js';
@@ -9,6 +11,7 @@ import { type MigrationRecord, MigrationRecords } from './record_table.js';
 import { runMigrationFile } from './run_file.js';
 import { choose, refuseDataLoss } from './selection.js';
 import { migrationsDir, recordTableName } from './service_info.js';
+import { printMigrationSql } from './sql_preview.js';
 import { type Direction, planMigration } from './steps.js';
 
 export interface RunnerOptions {
@@ -18,7 +21,10 @@ export interface RunnerOptions {
   /** Where progress lines go (stdout for the CLI, the service log at start-up). */
   say?: (line: string) => void;
   lockTimeoutMs?: number;
-  /** Print every SQL statement. */
+  /**
+   * Print the SQL of the pending steps instead of running them (`--sql`): the connection is
+   * opened read-only where the driver can (SQLite), no lock is taken, nothing is written.
+   */
   sql?: boolean;
 }
 
@@ -33,6 +39,8 @@ export interface ApplyOptions {
   allowDataLoss?: boolean;
   /** Print the steps and stop. */
   dryRun?: boolean;
+  /** The command to suggest in a data-loss refusal, without `--allow-data-loss` (the user's own). */
+  command?: string;
 }
 
 /**
@@ -47,21 +55,21 @@ export class MigrationRunner {
 
   constructor(
     readonly opts: RunnerOptions,
-    readonly sequelize: Sequelize = createSequelize(opts.url, migrationOptions(opts)),
+    readonly sequelize: Sequelize = createSequelize(connectionUrl(opts), migrationOptions(opts)),
   ) {
     this.records = new MigrationRecords(this.sequelize, recordTableName(opts.service));
     this.files = listMigrations(migrationsDir(opts.service));
     this.say = opts.say ?? (() => {});
   }
 
-  /** Applies pending migrations; answers the names applied. */
+  /** Applies pending migrations; answers the names applied (none with `sql`: it prints them). */
   upgrade(opts: ApplyOptions = {}): Promise<string[]> {
-    return this.locked(() => this.apply('up', opts));
+    return this.opts.sql ? this.printSql('up', opts) : this.locked(() => this.apply('up', opts));
   }
 
   /** Reverts applied migrations, newest first (one unless `to` or `steps`). */
   downgrade(opts: ApplyOptions = {}): Promise<string[]> {
-    return this.locked(() => this.apply('down', opts));
+    return this.opts.sql ? this.printSql('down', opts) : this.locked(() => this.apply('down', opts));
   }
 
   /** Every migration file and every record, in order; a record without its file has no `file`. */
@@ -101,18 +109,8 @@ export class MigrationRunner {
       storage: this.records,
       logger: undefined,
     });
-    const candidates = direction === 'up' ? await umzug.pending() : (await umzug.executed()).reverse();
-    const chosen = choose(
-      candidates.map((c) => c.name),
-      direction,
-      opts,
-    );
-    await this.assertNoBrokenRun(direction, chosen[0], opts);
-    if (!chosen.length) {
-      const at = (await umzug.executed()).at(-1)?.name ?? 'no migration applied';
-      this.say(`${service}: nothing to ${direction === 'up' ? 'upgrade' : 'downgrade'} (at ${at})`);
-      return [];
-    }
+    const chosen = await this.pick(umzug, direction, opts);
+    if (!chosen.length) return [];
     const plans = await this.plan(chosen, direction);
     for (const [name, ops] of plans) totals.set(name, ops.length);
     if (opts.dryRun) {
@@ -126,6 +124,48 @@ export class MigrationRunner {
       throw err instanceof MigrationError && err.cause instanceof Error ? err.cause : err;
     }
     return chosen;
+  }
+
+  /** The migrations the command takes, after refusing to pass a broken-off run; says so when there are none. */
+  private async pick(umzug: Umzug, direction: Direction, opts: ApplyOptions): Promise<string[]> {
+    const candidates = direction === 'up' ? await umzug.pending() : (await umzug.executed()).reverse();
+    const chosen = choose(
+      candidates.map((c) => c.name),
+      direction,
+      opts,
+    );
+    await this.assertNoBrokenRun(direction, chosen[0], opts);
+    if (!chosen.length) {
+      const at = (await umzug.executed()).at(-1)?.name ?? 'no migration applied';
+      this.say(`${this.opts.service}: nothing to ${direction === 'up' ? 'upgrade' : 'downgrade'} (at ${at})`);
+    }
+    return chosen;
+  }
+
+  /**
+   * `--sql`: prints what the command would run (see printMigrationSql) and writes nothing:
+   * no lock, no record table made (a database without one has every migration pending).
+   */
+  private async printSql(direction: Direction, opts: ApplyOptions): Promise<string[]> {
+    const recorded = await this.records.exists();
+    const storage = recorded
+      ? this.records
+      : { executed: async () => [], logMigration: async () => {}, unlogMigration: async () => {} };
+    const umzug = new Umzug({
+      migrations: this.files.map((file) => ({ name: file.name, path: file.path, up: async () => {}, down: async () => {} })),
+      storage,
+      logger: undefined,
+    });
+    const chosen = await this.pick(umzug, direction, opts);
+    const records = recorded ? await this.records.all() : [];
+    const migrations = chosen.map((name) => {
+      const rec = records.find((r) => r.name === name);
+      // A run that broke off and that this command continues (checked above) passes over its done steps.
+      const broken = rec && (rec.state === `running_${direction}` || rec.state === `failed_${direction}`);
+      return { file: this.files.find((f) => f.name === name)!, skip: broken ? rec.steps_done : 0 };
+    });
+    await printMigrationSql({ sequelize: this.sequelize, service: this.opts.service, direction, migrations, say: this.say });
+    return [];
   }
 
   private async runFile(file: MigrationFile, direction: Direction, opts: ApplyOptions, totals: Map<string, number>) {
@@ -162,6 +202,7 @@ export class MigrationRunner {
    * cause was fixed.
    */
   private async assertNoBrokenRun(direction: Direction, first: string | undefined, opts: ApplyOptions): Promise<void> {
+    if (this.opts.sql && !(await this.records.exists())) return;
     const broken = (await this.records.all()).find((r) => r.state !== 'applied' && r.steps_done > 0);
     if (!broken || opts.fake) return;
     const killed = broken.state.startsWith('running');
@@ -193,7 +234,15 @@ export class MigrationRunner {
   }
 }
 
+/** `--sql` on a SQLite file not made yet reads an empty in-memory database instead of making the file. */
+function connectionUrl(opts: RunnerOptions): string {
+  const file = opts.url.startsWith('sqlite:') ? opts.url.slice('sqlite:'.length).replace(/^\/\//, '') : undefined;
+  return opts.sql && file !== undefined && !fs.existsSync(file) ? 'sqlite::memory:' : opts.url;
+}
+
 function migrationOptions(opts: RunnerOptions): Options {
   // SQLite: foreign keys off while migrating (a table rebuild drops and recreates), checked before commit.
-  return { foreignKeys: false, logging: opts.sql ? (sql: string) => opts.say?.(sql) : false } as Options;
+  const options = { foreignKeys: false, logging: false } as Options;
+  // `--sql` only reads: SQLite opens the file read-only (MySQL has no such connection flag).
+  return opts.sql ? { ...options, dialectOptions: { mode: sqlite3.OPEN_READONLY } } : options;
 }

@@ -30,21 +30,25 @@ export function matchesVersion(name: string, version: string): boolean {
   return /^\d+$/.test(version) && Number(name.split('_')[0]) === Number(version);
 }
 
-/** Throws before anything runs when a planned step loses data and the flag was not given. */
+/**
+ * Throws before anything runs when a planned step loses data and the flag was not given;
+ * the message suggests `command` (the user's own, default `npm run db -- <upgrade|downgrade> -t <service>`)
+ * plus `--allow-data-loss`.
+ */
 export function refuseDataLoss(
   service: string,
   plans: Map<string, Op[]>,
   direction: Direction,
-  opts: { allowDataLoss?: boolean; fake?: boolean },
+  opts: { allowDataLoss?: boolean; fake?: boolean; command?: string },
 ): void {
   if (opts.allowDataLoss || opts.fake) return;
   for (const [name, ops] of plans) {
     const index = ops.findIndex((op) => dataLossOf(op));
     if (index < 0) continue;
-    const cmd = direction === 'up' ? 'upgrade' : 'downgrade';
+    const again = opts.command ?? `npm run db -- ${direction === 'up' ? 'upgrade' : 'downgrade'} -t ${service}`;
     throw new MigrateError(
       `refused: ${name} ${direction} step ${index + 1} ${dataLossOf(ops[index]!)}; nothing was run. ` +
-        `Take a backup, then \`npm run db -- ${cmd} -t ${service} --allow-data-loss\``,
+        `Take a backup, then \`${again} --allow-data-loss\``,
       3,
     );
   }
