@@ -7,7 +7,7 @@ import { client } from './helper/http_client.js';
 import { freePort } from './helper/ports.js';
 import { type ServiceProcess, startService } from './helper/service_process.js';
 
-const ROUNDS = 20;
+const ROUNDS = 12;
 const CLIENTS = 16;
 const PASSWORD = 'drain-keepalive-pw';
 
@@ -28,7 +28,7 @@ function describeShots(shots: BalancedShot[]): string {
 
 for (const name of BACKEND_NAMES) {
   describe(`graceful stop behind a load balancer, ${CLIENTS} kept-alive clients [${name}]`, function () {
-    // ~60 s on an idle 2-core machine; a start under heavy load can take 30 s, twenty times
+    // ~40 s on an idle 2-core machine; a start under heavy load can take 30 s, twelve times
     this.timeout(900_000);
     let backend: Backend;
     const dirs: string[] = [];
