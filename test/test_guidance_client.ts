@@ -13,12 +13,15 @@ import { range } from './helper/ws_client.js';
 
 const FAST_RETRY = { initialMs: 50, maxMs: 400 };
 
-/** A client of gateway 0 (Node 24's global WebSocket), closed after the suite. */
+/** The runtime's WebSocket (Node 22+, browsers); `ws` on Node 20, which has none. */
+const RuntimeWebSocket = globalThis.WebSocket ?? WsWebSocket;
+
+/** A client of gateway 0 (the runtime's WebSocket), closed after the suite. */
 function clientFor(ctx: GuidanceCtx, opened: GuidanceClient[], opts: Partial<GuidanceClientOptions> = {}): GuidanceClient {
   const client = new GuidanceClient({
     url: guideUrl(ctx.gateways[0]!),
     token: ctx.viewerToken,
-    WebSocket,
+    WebSocket: RuntimeWebSocket,
     backoff: FAST_RETRY,
     ackDelayMs: 0,
     ...opts,

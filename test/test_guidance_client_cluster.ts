@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import WsWebSocket from 'ws';
 import { GuidanceClient, type GuidanceError, type SendReply } from '../guidance_ws/client/guidance_client.js';
 import { ClientLog, nextEvent } from './helper/client_events.js';
 import { describeGuidance, guideUrl, uniqueRoom } from './helper/guidance_suite.js';
@@ -14,7 +15,13 @@ describeGuidance(
       // Each client starts on the victim and moves to the survivor on its first reconnect.
       const urls = [guideUrl(victim), guideUrl(survivor)];
       const make = (token: string) =>
-        new GuidanceClient({ url: urls, token, WebSocket, backoff: { initialMs: 50, maxMs: 400 }, ackDelayMs: 50 });
+        new GuidanceClient({
+          url: urls,
+          token,
+          WebSocket: globalThis.WebSocket ?? WsWebSocket,
+          backoff: { initialMs: 50, maxMs: 400 },
+          ackDelayMs: 50,
+        });
       const viewers = [0, 1, 2].map(() => new ClientLog(make(ctx.viewerToken)));
       const operator = make(ctx.operatorToken);
       try {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../common/libs/project_root.js';
 import { GUIDE_PATH } from '../guidance_ws/api_main.js';
 import { SysConf } from '../guidance_ws/config/sys_conf.js';
 import { CLIENT_PATH } from '../guidance_ws/interface/client_module.js';
@@ -71,6 +72,9 @@ describeGuidance(
       assert.equal(res.status, 200);
       fs.writeFileSync(path.join(dir, 'guidance.mjs'), await res.text());
       fs.writeFileSync(path.join(dir, 'follow.mjs'), clientSection().code);
+      // The README's `npm install ws` beside follow.mjs (used where the runtime has no WebSocket: Node 20).
+      fs.mkdirSync(path.join(dir, 'node_modules'));
+      fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', 'ws'), path.join(dir, 'node_modules', 'ws'), 'dir');
     });
     after(() => {
       for (const run of runs) run.stop();
