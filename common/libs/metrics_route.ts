@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { ApiError } from './api_error.js';
 import type { BaseConf } from './base_conf.js';
 import { clientAddress } from './client_address.js';
+import { registerDependencyMetrics } from './dependency_metrics.js';
 import { metered } from './http_metrics.js';
 import { type HttpServerHandle, listen } from './http_server.js';
 import { incomingHeader } from './incoming_header.js';
@@ -20,6 +21,7 @@ import { StaCode } from './sta_code.js';
  */
 export function mountMetrics(app: Hono, conf: Readonly<BaseConf>): void {
   startProcessMetrics();
+  registerDependencyMetrics();
   joinWorkerMetrics();
   const check = metricsAccess({ token: conf.METRICS_TOKEN, allow: conf.METRICS_ALLOW });
   app.get(
