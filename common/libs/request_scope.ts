@@ -87,7 +87,9 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
       // as on a node response, a header the app set itself (a page's own CSP) wins
       for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
     }
-    (env.meter ?? UNMATCHED).observe(request.method, res.status, (performance.now() - started) / 1000);
+    // an accepted WebSocket upgrade is answered 101 by `ws`; the app's Response only says 200
+    const status = res.status === 200 && (incoming as { upgrade?: boolean } | undefined)?.upgrade ? 101 : res.status;
+    (env.meter ?? UNMATCHED).observe(request.method, status, (performance.now() - started) / 1000);
     const path = incoming ? pathOf(incoming.url ?? '') : new URL(request.url).pathname;
     if (skip.has(path)) return res;
     accessLines.add({
