@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { BaseConf } from './base_conf.js';
-import { aggregateWorkerMetrics } from './metrics_cluster.js';
+import { aggregateWorkerMetrics, joinWorkerMetrics } from './metrics_cluster.js';
 import type { MultLogger } from './mult_logger.js';
 import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
 
@@ -15,6 +15,7 @@ import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
  * at once and the launcher carries on.
  */
 export function runWorkers(conf: Readonly<BaseConf>, log: MultLogger): Promise<void> {
+  if (cluster.isWorker) joinWorkerMetrics(); // answers the primary's metrics requests from the start, even while booting
   if (conf.RUN_WORKER <= 1 || cluster.isWorker) return Promise.resolve();
   superviseWorkers(conf, log);
   aggregateWorkerMetrics();

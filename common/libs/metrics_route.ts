@@ -17,7 +17,8 @@ import { StaCode } from './sta_code.js';
  * Mounts `GET /metrics`: the Prometheus text of the process (of every worker with
  * RUN_WORKER > 1), for a scrape that `metricsAccess` allows (METRICS_TOKEN, METRICS_ALLOW).
  * Refused in the envelope: 404 while neither key is set, 401 (with `WWW-Authenticate:
- * Bearer`) without the right token when one is set, else 403.
+ * Bearer`) without the right token when one is set, else 403; 503 when the workers' series
+ * cannot be gathered (a worker that does not answer within 5 s).
  */
 export function mountMetrics(app: Hono, conf: Readonly<BaseConf>): void {
   startProcessMetrics();
@@ -35,7 +36,10 @@ export function mountMetrics(app: Hono, conf: Readonly<BaseConf>): void {
         });
       }
       if (refusal) throw new ApiError(refusal, 'metrics: this address may not scrape (METRICS_ALLOW)');
-      return c.body(await metricsText(), 200, { 'Content-Type': metricsRegistry.contentType });
+      const text = await metricsText().catch((err: Error) => {
+        throw new ApiError(StaCode.UNAVAILABLE, err.message);
+      });
+      return c.body(text, 200, { 'Content-Type': metricsRegistry.contentType });
     }),
   );
 }
