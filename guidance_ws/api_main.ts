@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { metered } from '../common/libs/http_metrics.js';
 import type { Route } from '../common/libs/router.js';
 import { fullPath } from '../common/libs/router.js';
 import { mountClientModule } from './interface/client_module.js';
@@ -18,9 +19,12 @@ export const GUIDE_PATH = '/guide';
  */
 export async function mountGuide(app: Hono, gw: Gateway): Promise<void> {
   const path = fullPath(GUIDE_PATH, undefined, gw.conf.VER_CODE);
-  app.get(path, guideHandler(gw));
+  app.get(path, metered(path, guideHandler(gw)));
   await mountClientModule(app);
   if (!gw.conf.API_DOCS) return;
   const doc = guideAsyncApi(gw.conf, path);
-  app.get('/asyncapi.json', (c) => c.json(doc));
+  app.get(
+    '/asyncapi.json',
+    metered('/asyncapi.json', (c) => c.json(doc)),
+  );
 }

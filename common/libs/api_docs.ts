@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Context, Hono } from 'hono';
+import { metered } from './http_metrics.js';
 
 export interface ApiDocsOptions {
   /** Shown as the page's title. */
@@ -101,14 +102,21 @@ export function mountApiDocs(app: Hono, opts: ApiDocsOptions): void {
 </html>
 `;
 
-  app.get(DOCS_PATH, function docsPage(c) {
-    return c.html(page, 200, { 'Content-Security-Policy': DOCS_CSP });
-  });
-  app.get(`${DOCS_PATH}/:hash/:file`, function docsAsset(c: Context) {
-    const found = assets.get(c.req.path);
-    if (!found) return c.notFound();
-    const headers = { 'Content-Type': found.type, 'Cache-Control': IMMUTABLE, ETag: found.etag };
-    if (c.req.header('if-none-match') === found.etag) return c.body(null, 304, headers);
-    return c.body(found.body as Uint8Array<ArrayBuffer>, 200, headers);
-  });
+  app.get(
+    DOCS_PATH,
+    metered(DOCS_PATH, function docsPage(c) {
+      return c.html(page, 200, { 'Content-Security-Policy': DOCS_CSP });
+    }),
+  );
+  const assetPath = `${DOCS_PATH}/:hash/:file`;
+  app.get(
+    assetPath,
+    metered(assetPath, function docsAsset(c: Context) {
+      const found = assets.get(c.req.path);
+      if (!found) return c.notFound();
+      const headers = { 'Content-Type': found.type, 'Cache-Control': IMMUTABLE, ETag: found.etag };
+      if (c.req.header('if-none-match') === found.etag) return c.body(null, 304, headers);
+      return c.body(found.body as Uint8Array<ArrayBuffer>, 200, headers);
+    }),
+  );
 }

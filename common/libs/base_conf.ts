@@ -83,8 +83,18 @@ export class BaseConf {
   /** Unhandled errors (500) within one minute that make a burst notice. */
   NOTIFY_500_BURST = 5;
 
+  /**
+   * Bearer token a Prometheus scrape of `/metrics` must send (`Authorization: Bearer <token>`).
+   * With neither it nor METRICS_ALLOW set, `/metrics` answers 404: it is never public by default.
+   */
+  METRICS_TOKEN = '';
+  /** Addresses or CIDR ranges (the client address, as TRUSTED_PROXIES makes it) that may scrape `/metrics` without the token. */
+  METRICS_ALLOW: string[] = [];
+  /** A `service_*` launcher (no public interface) serves `/metrics` on its own listener on this port; 0: none. */
+  METRICS_PORT = 0;
+
   /** Keys whose values never reach a log. */
-  static SECRET_KEYS: string[] = ['NOTIFY_WEBHOOK_URL'];
+  static SECRET_KEYS: string[] = ['NOTIFY_WEBHOOK_URL', 'METRICS_TOKEN'];
   /**
    * Keys a SIGHUP re-reads (from `.env` and the config file; the environment is fixed at
    * start) and changes in place. A key belongs here only when the code reads it at use time.
@@ -142,6 +152,9 @@ export class BaseConf {
       NOTIFY_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 60_000 },
       NOTIFY_REPEAT_SECONDS: { type: 'integer', minimum: 0 },
       NOTIFY_500_BURST: { type: 'integer', minimum: 1 },
+      METRICS_TOKEN: { type: 'string', pattern: '^(|[\\x21-\\x7e]{16,})$' },
+      METRICS_ALLOW: { type: 'array', items: { type: 'string', pattern: PROXY_PATTERN } },
+      METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535 },
     },
     required: ['SERVER_NAME', 'SERVER_ID', 'RUN_PORT'],
   };

@@ -14,8 +14,30 @@ function plain(address: string): string {
 }
 
 function isTrusted(address: string): boolean {
+  return trusted !== undefined && addressIn(trusted, address);
+}
+
+/**
+ * Addresses (`10.0.0.5`, `::1`) and CIDR ranges (`10.0.0.0/8`) as a `BlockList`. Throws,
+ * naming `key`, on an entry that is not an address or range.
+ */
+export function addressList(entries: readonly string[], key: string): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0) throw new Error(`${key}: "${entry}" is not an IP address or CIDR range`);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+/** True when `address` (as `addressOf` gives it) is in `list`. */
+export function addressIn(list: BlockList, address: string): boolean {
   const family = isIP(address);
-  return trusted !== undefined && family !== 0 && trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /**
@@ -24,15 +46,7 @@ function isTrusted(address: string): boolean {
  * (the default) trusts no header. Throws on an entry that is not an address or range.
  */
 export function trustProxies(entries: readonly string[]): void {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = '', bits] = entry.split('/');
-    const family = isIP(address);
-    if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(bits), type);
-  }
+  const list = addressList(entries, 'TRUSTED_PROXIES');
   trusted = entries.length ? list : undefined;
 }
 

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { BaseConf } from './base_conf.js';
+import { aggregateWorkerMetrics, joinWorkerMetrics } from './metrics_cluster.js';
 import type { MultLogger } from './mult_logger.js';
 import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
 
@@ -7,14 +8,17 @@ import { superviseWorkers, WORKER_INDEX_ENV } from './worker_supervisor.js';
  * The process model of a launcher, called right after `bootLogger`. With RUN_WORKER > 1 the
  * process becomes the primary: it forks RUN_WORKER workers that run the same launcher and
  * share its port (node:cluster), restarts a worker that dies (until they die in a loop: then it
- * stops them and exits 75, see `superviseWorkers`), forwards SIGTERM/SIGINT/SIGHUP, and exits
+ * stops them and exits 75, see `superviseWorkers`), forwards SIGTERM/SIGINT/SIGHUP, merges the
+ * workers' series for a scrape of `/metrics` (`aggregateWorkerMetrics`), and exits
  * once they have stopped. The promise it gets never settles, so the launcher's
  * remaining lines run in the workers only. In a worker, or with RUN_WORKER = 1, it resolves
  * at once and the launcher carries on.
  */
 export function runWorkers(conf: Readonly<BaseConf>, log: MultLogger): Promise<void> {
+  if (cluster.isWorker) joinWorkerMetrics(); // answers the primary's metrics requests from the start, even while booting
   if (conf.RUN_WORKER <= 1 || cluster.isWorker) return Promise.resolve();
   superviseWorkers(conf, log);
+  aggregateWorkerMetrics();
   return new Promise<void>(() => {});
 }
 

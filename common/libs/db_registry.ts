@@ -80,6 +80,11 @@ export function db(name = 'default'): Sequelize {
   return sequelize;
 }
 
+/** Every registered connection by name. */
+export function registeredDbs(): ReadonlyMap<string, Sequelize> {
+  return dbs;
+}
+
 export async function pingDbs(): Promise<void> {
   await Promise.all([...dbs.values()].map((s) => s.query('SELECT 1')));
 }

@@ -39,3 +39,8 @@ export function dependencyState(name: string): DependencyState {
   if (!state) states.set(name, (state = new DependencyState(name)));
   return state;
 }
+
+/** Every dependency state of this process (a database's or Redis server's appears once it is watched). */
+export function dependencyStates(): Iterable<DependencyState> {
+  return states.values();
+}

@@ -6,6 +6,8 @@ import type { BaseConf } from './base_conf.js';
 import { pingCaches } from './cache_registry.js';
 import { trustProxies } from './client_address.js';
 import { pingDbs } from './db_registry.js';
+import { metered } from './http_metrics.js';
+import { mountMetrics } from './metrics_route.js';
 import type { MultLogger } from './mult_logger.js';
 import { notFound, onError } from './on_error.js';
 
@@ -22,6 +24,8 @@ export interface HttpAppOptions {
   openapi?: ServiceOpenApiOptions;
   /** True while the server drains: answers then carry `Connection: close` and `/ready` answers 503. */
   isDraining?: () => boolean;
+  /** Serve `/metrics` here (default); a `service_*` launcher says false and uses `serveMetrics` (METRICS_PORT). */
+  metrics?: boolean;
 }
 
 async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok' | 'down'> {
@@ -41,8 +45,9 @@ async function probe(check: () => Promise<void>, timeoutMs: number): Promise<'ok
 
 /**
  * The HTTP app of a service: the request scope around its `fetch` (request id, secure
- * headers, body limit, access line), CORS, the routes, `/health`, `/ready`, `/openapi.json`
- * and its `/docs` page (unless `API_DOCS` is false), and the envelope for every error.
+ * headers, body limit, route meter, access line), CORS, the routes, `/health`, `/ready`,
+ * `/metrics` (see `mountMetrics`), `/openapi.json` and its `/docs` page (unless `API_DOCS` is
+ * false), and the envelope for every error.
  */
 export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: MountedRoute[] } {
   const { conf, log } = opts;
@@ -57,19 +62,29 @@ export function createHttpApp(opts: HttpAppOptions): { app: Hono; mounted: Mount
   });
   if (conf.CORS_ORIGINS.length) app.use(cors({ origin: [...conf.CORS_ORIGINS], credentials: true }));
 
-  app.get('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID }));
-  app.get('/ready', async (c) => {
-    const [db, cache] = await Promise.all([probe(pingDbs, 2000), probe(pingCaches, 2000)]);
-    const draining = opts.isDraining?.() ?? false;
-    const ready = db === 'ok' && cache === 'ok' && !draining;
-    const data = { status: draining ? 'draining' : ready ? 'ready' : 'degraded', db, cache };
-    return ready ? answerJson(c, data) : answerJson(c, data, { sta: StaCode.UNAVAILABLE });
-  });
+  app.get(
+    '/health',
+    metered('/health', (c) => answerJson(c, { status: 'ok', service: conf.SERVER_NAME, id: conf.SERVER_ID })),
+  );
+  app.get(
+    '/ready',
+    metered('/ready', async (c) => {
+      const [db, cache] = await Promise.all([probe(pingDbs, 2000), probe(pingCaches, 2000)]);
+      const draining = opts.isDraining?.() ?? false;
+      const ready = db === 'ok' && cache === 'ok' && !draining;
+      const data = { status: draining ? 'draining' : ready ? 'ready' : 'degraded', db, cache };
+      return ready ? answerJson(c, data) : answerJson(c, data, { sta: StaCode.UNAVAILABLE });
+    }),
+  );
+  if (opts.metrics !== false) mountMetrics(app, conf);
 
   const mounted = mountRoutes(app, opts.routes, conf.VER_CODE);
   if (conf.API_DOCS) {
     const doc = serviceOpenApi(conf, mounted, opts.openapi);
-    app.get('/openapi.json', (c) => c.json(doc));
+    app.get(
+      '/openapi.json',
+      metered('/openapi.json', (c) => c.json(doc)),
+    );
     mountApiDocs(app, { title: doc.info.title });
   }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { AccessLines } from './access_lines.js';
 import { addressOf } from './client_address.js';
+import { type RouteMeter, UNMATCHED } from './http_metrics.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
 
@@ -18,6 +19,8 @@ export interface HostEnv {
   bodyLimit?: number;
   /** The service logger (views reach it as `this.log`). */
   log?: MultLogger;
+  /** The route template's request tallies, set by the route that took the request (`metered`, `mountRoutes`). */
+  meter?: RouteMeter;
 }
 
 type Fetch = Hono['fetch'];
@@ -64,7 +67,8 @@ const pathOf = (url: string) => {
  * made at once (`/health`) is written without a promise. Per request it: takes a safe
  * `X-Request-Id` or makes a UUID, echoes it with the precomputed headers (set on node's
  * response, so they go out with whatever the app answers: JSON, error, stream), binds the id to every log line written while handling
- * the request, and queues its access line, written once the answer is out (`AccessLines`).
+ * the request, counts the answer under its route template (`RouteMeter`), and queues its
+ * access line, written once the answer is out (`AccessLines`).
  */
 export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch {
   const { log, isDraining } = opts;
@@ -83,6 +87,9 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
       // as on a node response, a header the app set itself (a page's own CSP) wins
       for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
     }
+    // an accepted WebSocket upgrade is answered 101 by `ws`; the app's Response only says 200
+    const status = res.status === 200 && (incoming as { upgrade?: boolean } | undefined)?.upgrade ? 101 : res.status;
+    (env.meter ?? UNMATCHED).observe(request.method, status, (performance.now() - started) / 1000);
     const path = incoming ? pathOf(incoming.url ?? '') : new URL(request.url).pathname;
     if (skip.has(path)) return res;
     accessLines.add({

@@ -3,8 +3,10 @@ import { ApiError } from './api_error.js';
 import { type BaseView, HTTP_VERBS, type HttpVerb, type MethodSpec, type ViewClass } from './base_view.js';
 import { refuseDeclaredTooLarge } from './body_limit.js';
 import { closed } from './closed_schema.js';
+import { routeMeter } from './http_metrics.js';
 import { compileJsonInput, compileTextInput, type InputCheck } from './input_check.js';
 import { readJsonBody } from './read_input.js';
+import type { HostEnv } from './request_scope.js';
 import { StaCode } from './sta_code.js';
 
 /** `[path, ViewClass, version?]`: version mounts at `/v{version}{path}`, else at the default version. */
@@ -42,7 +44,8 @@ export function fullPath(path: string, version: number | undefined, verCode: num
 }
 
 /**
- * Mounts every route: schemas compiled here, once; a verb the view lacks answers 405.
+ * Mounts every route: schemas compiled here, once, and its request meter resolved (answers
+ * are counted under the route template); a verb the view lacks answers 405.
  * Throws (stopping start-up) when a route's integer or number field has no explicit bounds.
  */
 export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: number): MountedRoute[] {
@@ -54,8 +57,11 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
       table.set(verb.toUpperCase(), compileVerb(verb, View.spec[verb] ?? {}, full));
     }
     const allow = [...table.keys(), ...(table.has('GET') ? ['HEAD'] : [])].join(', ');
+    const meter = routeMeter(full);
 
     app.all(full, async function dispatchView(c: Context) {
+      const env = c.env as HostEnv | undefined;
+      if (env) env.meter = meter;
       const entry = table.get(c.req.method === 'HEAD' ? 'GET' : c.req.method);
       if (!entry) {
         throw new ApiError(StaCode.METHOD_NOT_ALLOWED, `${c.req.method} is not allowed on ${full}`, null, { Allow: allow });

@@ -4,6 +4,7 @@ import { serviceNotifier } from '../partner/notifier.js';
 import { cache } from './cache_registry.js';
 import { workerIndex } from './cluster.js';
 import { cronLease, LEASE_MS } from './cron_lease.js';
+import { cronRan } from './cron_metrics.js';
 import { dependencyFailure } from './dependency_down.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
@@ -39,8 +40,10 @@ export async function runJobOnce(job: ScriptJob, log: MultLogger, scheduledAt?: 
     try {
       const result = await job.run({ log, runId, scheduledAt });
       log.info(`script ${job.name} finished`, result && typeof result === 'object' ? (result as Record<string, unknown>) : {});
+      cronRan(job.name, true);
       return true;
     } catch (err) {
+      cronRan(job.name, false);
       // An outage is not the script's bug: say which dependency, without a stack trace.
       const down = dependencyFailure(err);
       if (down) log.failed(`script ${job.name} failed: ${down.what} (${down.cause})`);

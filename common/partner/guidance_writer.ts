@@ -1,6 +1,7 @@
 import { DatabaseError, literal, TimeoutError, Transaction, UniqueConstraintError } from 'sequelize';
 import { GuidanceMessage, type GuideData } from '../model_db/guidance_message.js';
 import { GuidanceRoom } from '../model_db/guidance_room.js';
+import { guidanceStored } from './guidance_metrics.js';
 
 /** One message to store; `bodyJson` is `body` as JSON text (what the table keeps). */
 export interface GuideDraft {
@@ -72,10 +73,12 @@ export class GuidanceWriter {
       while (queue.length) {
         const batch = queue.splice(0, MAX_BATCH);
         try {
+          const started = performance.now();
           const stored = await this.storeWithRetry(
             room,
             batch.map((w) => w.draft),
           );
+          guidanceStored(stored.length, (performance.now() - started) / 1000);
           for (const [i, w] of batch.entries()) w.resolve(stored[i]!);
         } catch (err) {
           for (const w of batch) w.reject(err);

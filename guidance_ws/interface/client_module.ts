@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { metered } from '../../common/libs/http_metrics.js';
 
 /** Where the gateway serves its client, as one ES module (as socket.io serves its own). */
 export const CLIENT_PATH = '/client/guidance.js';
@@ -36,12 +37,15 @@ export async function bundleClient(): Promise<string> {
 export async function mountClientModule(app: Hono): Promise<void> {
   const source = fs.existsSync(CLIENT_BUNDLE) ? fs.readFileSync(CLIENT_BUNDLE, 'utf8') : await bundleClient().catch(noBundle);
   const body = Buffer.from(source);
-  app.get(CLIENT_PATH, function clientModule(c) {
-    c.header('Content-Type', 'text/javascript; charset=utf-8');
-    // A page on another origin imports it with a CORS request; it holds no secret.
-    c.header('Access-Control-Allow-Origin', '*');
-    return c.body(body);
-  });
+  app.get(
+    CLIENT_PATH,
+    metered(CLIENT_PATH, function clientModule(c) {
+      c.header('Content-Type', 'text/javascript; charset=utf-8');
+      // A page on another origin imports it with a CORS request; it holds no secret.
+      c.header('Access-Control-Allow-Origin', '*');
+      return c.body(body);
+    }),
+  );
 }
 
 function noBundle(err: Error): never {

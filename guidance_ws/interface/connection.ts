@@ -4,6 +4,7 @@ import { dependencyError } from '../../common/libs/dependency_down.js';
 import { compileJsonInput, type InputCheck } from '../../common/libs/input_check.js';
 import { StaCode, type StaCodeEntry } from '../../common/libs/sta_code.js';
 import type { HeartbeatPeer } from '../../common/libs/ws_heartbeat.js';
+import { wsFrameIn, wsFrameOut } from '../../common/libs/ws_metrics.js';
 import type { SessionInfo } from '../../common/model_rc/login_session.js';
 import { type BucketState, takeToken } from '../../common/partner/token_bucket.js';
 import { Close } from './close_codes.js';
@@ -54,6 +55,7 @@ export class Conn implements HeartbeatPeer, BucketState {
 
   /** A frame from the client: its text, or null for a binary frame. */
   onMessage(data: string | null): void {
+    wsFrameIn();
     this.lastSeen = Date.now();
     if (this.closed || this.whenAnswered) return;
     if (!takeToken(this, this.gw.conf.WS_RATE_PER_SECOND, this.gw.conf.WS_RATE_BURST, this.lastSeen)) {
@@ -83,6 +85,7 @@ export class Conn implements HeartbeatPeer, BucketState {
 
   /** Sends a pre-encoded `guide` frame as text. */
   push(frame: Buffer): void {
+    wsFrameOut();
     this.ws.send(frame, { binary: false });
   }
 
@@ -150,8 +153,10 @@ export class Conn implements HeartbeatPeer, BucketState {
 
   /** Answers a command; a client that closed its socket first is told nothing, and that is logged as info. */
   private reply(cmd: string, req: string | number | null, sta: StaCodeEntry, msg: string, data: unknown): void {
-    if (this.open()) this.ws.send(replyText(cmd, req, sta, msg, data));
-    else this.gw.log.info(`guide ${cmd} reply not delivered: the socket closed`, { rid: this.id, req, code: sta.code });
+    if (this.open()) {
+      wsFrameOut();
+      this.ws.send(replyText(cmd, req, sta, msg, data));
+    } else this.gw.log.info(`guide ${cmd} reply not delivered: the socket closed`, { rid: this.id, req, code: sta.code });
   }
 
   private open(): boolean {

@@ -3,6 +3,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Bus } from '../../common/libs/bus.js';
 import type { MultLogger } from '../../common/libs/mult_logger.js';
 import { startHeartbeat } from '../../common/libs/ws_heartbeat.js';
+import { wsOpened } from '../../common/libs/ws_metrics.js';
 import type { SessionInfo } from '../../common/model_rc/login_session.js';
 import { guidanceWriter } from '../../common/partner/guidance_writer.js';
 import type { SysConf } from '../config/sys_conf.js';
@@ -71,6 +72,7 @@ export class Gateway {
         }
         conn = new Conn(this, ws, session, tokenHash, id);
         this.add(conn, address);
+        wsOpened();
         const opened = conn;
         const before = listenersOf(opened.ws);
         queueMicrotask(() => takeOver(opened, before));

@@ -1,4 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
+import { wsClosed } from '../../common/libs/ws_metrics.js';
 import type { Conn } from './connection.js';
 
 const OWNER = Symbol('guidance connection');
@@ -17,7 +18,8 @@ function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): voi
   (this as Owned)[OWNER].onMessage(isBinary ? null : data.toString());
 }
 
-function onSocketClose(this: WebSocket): void {
+function onSocketClose(this: WebSocket, code: number): void {
+  wsClosed(code);
   const conn = (this as Owned)[OWNER];
   conn.gw.detach(conn);
 }

@@ -30,6 +30,8 @@ export interface GuidanceSuiteOptions {
   gateways?: number;
   /** Extra environment for every gateway. */
   env?: Record<string, string>;
+  /** Extra environment for manage_system. */
+  manageEnv?: Record<string, string>;
 }
 
 /** `ws://127.0.0.1:<port>/v1/guide` of a gateway process. */
@@ -55,7 +57,7 @@ export function describeGuidance(title: string, body: (ctx: GuidanceCtx) => void
         watchLogDir(ctx.logDir);
         watchSecret(adminPassword);
         const env = { ...ctx.backend.env, LOG_DIR: ctx.logDir };
-        ctx.manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: adminPassword });
+        ctx.manage = await startService('http_manage_system.ts', { ...env, ...opts.manageEnv, ADMIN_PASSWORD: adminPassword });
         ctx.call = client(ctx.manage.url);
         ctx.startGateway = async (extra = {}) => {
           const svc = await startService('ws_guidance.ts', { ...env, ...opts.env, ...extra });

@@ -4,6 +4,8 @@ import { hasHttpRoutes, hasWebSocket, launcherName, type PlannedFile, type Servi
 export function launcherFile(p: ServicePlan): PlannedFile {
   const http = hasHttpRoutes(p);
   const ws = hasWebSocket(p);
+  // a service_* launcher has no public interface: /metrics only on its own METRICS_PORT listener
+  const ownMetrics = p.kind === 'service';
   const imports = [
     "import { closeCaches, registerCaches } from './common/libs/cache_registry.js';",
     "import { runWorkers } from './common/libs/cluster.js';",
@@ -13,6 +15,7 @@ export function launcherFile(p: ServicePlan): PlannedFile {
     "import { listen } from './common/libs/http_server.js';",
     "import { bootLogger } from './common/libs/launcher.js';",
     "import { stopOnSignals } from './common/libs/lifecycle.js';",
+    ownMetrics ? "import { serveMetrics } from './common/libs/metrics_route.js';" : '',
     "import { startJobs } from './common/libs/scheduler.js';",
     http ? `import { isSecured } from './${p.name}/api_base.js';` : '',
     ws ? `import { mountSockets } from './${p.name}/api_main.js';` : '',
@@ -23,7 +26,7 @@ export function launcherFile(p: ServicePlan): PlannedFile {
   ].filter(Boolean);
   const appLine = http
     ? 'const { app } = createHttpApp({ conf, log, routes: ROUTES, openapi: { title: conf.SERVER_NAME, isSecured }, isDraining: () => http.draining() });'
-    : 'const { app } = createHttpApp({ conf, log, routes: [], isDraining: () => http.draining() });';
+    : `const { app } = createHttpApp({ conf, log, routes: [], ${ownMetrics ? 'metrics: false, ' : ''}isDraining: () => http.draining() });`;
   const text = `${imports.join('\n')}
 
 const log = bootLogger(conf);
@@ -32,12 +35,12 @@ await bootDbs(conf, log);
 await registerCaches(conf.REDIS);
 ${ws ? 'const wss = createSocketServer(conf.WS_MAX_FRAME_BYTES);\n' : ''}${appLine}
 ${ws ? 'mountSockets(app, conf.VER_CODE);\n' : ''}const http = await listen(app, conf.RUN_PORT, conf.HOST${ws ? ', { websocket: wss }' : ''});
-const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
+${ownMetrics ? 'const metrics = await serveMetrics(conf, log); // only with METRICS_PORT\n' : ''}const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
 log.info(\`\${conf.SERVER_NAME} listening on http://\${conf.HOST}:\${http.port}\`);
 
 stopOnSignals(log, [
   ['scripts', () => jobs.stop()],
-${ws ? "  ['websockets', () => { for (const socket of wss.clients) socket.close(1001, 'server shutting down'); }],\n" : ''}  ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],
+${ws ? "  ['websockets', () => { for (const socket of wss.clients) socket.close(1001, 'server shutting down'); }],\n" : ''}${ownMetrics ? "  ['metrics', metrics],\n" : ''}  ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],
   ['cache', closeCaches],
   ['db', closeDbs],
   ['log', () => log.close()],
