@@ -16,6 +16,26 @@ const READ_SESSIONS = `
   /** manage_system owns (and migrates) the sessions; this service only reads them. */
   override READ_MODELS = ['common/model_db/login_session'];`;
 
+/** How a service's README lists the tools that run and operate it. */
+function operationNotes(p: ServicePlan): string {
+  const launcher = `${p.kind}_${p.name}.ts`;
+  const metrics =
+    p.kind === 'service'
+      ? '`/metrics` (Prometheus) on its own listener when `METRICS_PORT` is set'
+      : '`GET /metrics` (Prometheus) on its port';
+  return `
+## Running and operating it
+
+- \`npm run dev -- ${launcher}\`: restarted on every change, coloured lines on a terminal.
+- ${metrics}, for a scraper holding \`METRICS_TOKEN\` or from an address in \`METRICS_ALLOW\`
+  (neither set: no metrics).
+- \`npm run db -- upgrade -t ${p.name} --sql\`: the SQL its pending migrations would run, changing nothing.
+- \`npm run build && npm run units -- render --service ${p.name} --run-as <account> --out <dir>\`:
+  its systemd units.
+- Every tool answers \`--help\`.
+`;
+}
+
 /** How an HTTP service's README explains its sign-in. */
 function sessionNotes(p: ServicePlan): string {
   return `
@@ -165,12 +185,12 @@ export const SCRIPTS: readonly ScriptJob[] = [purgeItems];
       path: `${p.name}/README.md`,
       text: `# ${p.name}
 
-A ${p.kind} service of gatehouse (port ${p.port}), made by \`npm run new-service\`.
+A gatehouse service of kind \`${p.kind}\` (port ${p.port}), made by \`npm run new-service\`.
 Start it with \`npx tsx ${p.kind}_${p.name}.ts\`; its test is \`test/test_${p.name}.ts\`.
 Replace the example \`Item\` model, view and script with the service's own, then
 \`npm run db -- migrate -t ${p.name} --name <what changed>\`.
 Class names: \`${pascal(p.name)}View\` is the base of its views.
-${hasHttpRoutes(p) ? sessionNotes(p) : ''}`,
+${hasHttpRoutes(p) ? sessionNotes(p) : ''}${operationNotes(p)}`,
     },
   ];
 }
