@@ -30,6 +30,7 @@ const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
 log.info(`${conf.SERVER_NAME} listening on http://${conf.HOST}:${http.port}`);
 
 stopOnSignals(log, [
+  ['listener', () => http.stopAccepting()], // at once: a balancer moves new requests to another instance
   ['scripts', () => jobs.stop()],
   ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],
   ['cache', closeCaches],

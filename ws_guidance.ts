@@ -26,6 +26,7 @@ const jobs = startJobs(SCRIPTS, log, conf.SERVER_ID);
 log.info(`${conf.SERVER_NAME} listening on ws://${conf.HOST}:${http.port}/v${conf.VER_CODE}${GUIDE_PATH}`);
 
 stopOnSignals(log, [
+  ['listener', () => http.stopAccepting()], // at once: a balancer moves new requests to another instance
   ['scripts', () => jobs.stop()],
   ['websockets', () => gateway.stop(conf.DRAIN_TIMEOUT_MS)],
   ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],

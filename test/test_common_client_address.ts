@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { addressBucket } from '../common/func/address_bucket.js';
 import { clientAddress, trustProxies } from '../common/libs/client_address.js';
+import type { MultLogger } from '../common/libs/mult_logger.js';
+import { type HostEnv, withRequestScope } from '../common/libs/request_scope.js';
 
 /** The address `clientAddress` sees for a request from `peer` with these `X-Forwarded-For` headers. */
 async function seen(peer: string, forwarded?: string): Promise<string> {
@@ -10,6 +12,16 @@ async function seen(peer: string, forwarded?: string): Promise<string> {
   const headers: Record<string, string> = forwarded === undefined ? {} : { 'x-forwarded-for': forwarded };
   const incoming = { socket: { remoteAddress: peer }, headers };
   const res = await app.request('/', { headers }, { incoming });
+  return res.text();
+}
+
+/** The request id the host takes for a request from `peer` carrying `X-Request-Id: given`. */
+async function requestIdFrom(peer: string, given: string): Promise<string> {
+  const log = { access() {} } as unknown as MultLogger;
+  const scoped = withRequestScope((_req, env) => new Response((env as HostEnv).requestId), { log });
+  const headers = { 'x-request-id': given };
+  const incoming = { socket: { remoteAddress: peer }, headers, url: '/' };
+  const res = await scoped(new Request('http://host/', { headers }), { incoming } as unknown as HostEnv, undefined as never);
   return res.text();
 }
 
@@ -39,6 +51,15 @@ describe('client address', () => {
   it('ignores X-Forwarded-For from a peer outside the trusted list', async () => {
     trustProxies(['10.0.0.0/8']);
     assert.equal(await seen('192.0.2.10', '198.51.100.1'), '192.0.2.10');
+  });
+
+  it('takes X-Request-Id from any peer when no proxy is trusted, else only from a trusted proxy', async () => {
+    assert.equal(await requestIdFrom('192.0.2.10', 'trace-direct'), 'trace-direct');
+    trustProxies(['127.0.0.1']);
+    assert.equal(await requestIdFrom('::ffff:127.0.0.1', 'trace-proxied'), 'trace-proxied');
+    const around = await requestIdFrom('192.0.2.10', 'trace-forged');
+    assert.notEqual(around, 'trace-forged');
+    assert.match(around, /^[0-9a-f-]{36}$/);
   });
 
   it('refuses a TRUSTED_PROXIES entry that is not an address or range', () => {

@@ -57,7 +57,8 @@ export class BaseConf {
   CORS_ORIGINS: string[] = [];
   /**
    * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; empty: the
-   * socket's peer is the client, and the header is ignored.
+   * socket's peer is the client, and the header is ignored. When set, a safe `X-Request-Id`
+   * is kept only from these peers (empty: from any).
    */
   TRUSTED_PROXIES: string[] = [];
   /** Largest accepted request body, in bytes. */

@@ -73,6 +73,17 @@ export function addressOf(incoming: IncomingMessage | undefined): string {
   return forwardedFrom(peer, Array.isArray(header) ? header.join(', ') : header);
 }
 
+/**
+ * Whether a header that a proxy in front writes for the request (`X-Request-Id`) is taken
+ * from the peer of `incoming`: from any peer while `TRUSTED_PROXIES` is empty (nothing stands
+ * in front, and a client's own trace id is kept), else only from a trusted proxy, so a client
+ * that goes around the proxy cannot pass its own. True without a node request (`app.request()`).
+ */
+export function peerMaySetRequestId(incoming: IncomingMessage | undefined): boolean {
+  if (trusted === undefined || !incoming) return true;
+  return isTrusted(plain(incoming.socket?.remoteAddress ?? ''));
+}
+
 function forwardedFrom(peer: string, forwardedFor: string | undefined): string {
   const hops = (forwardedFor ?? '')
     .split(',')

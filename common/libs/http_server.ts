@@ -20,7 +20,14 @@ export interface HttpServerHandle {
   /** True from the moment a stop begins. */
   draining: () => boolean;
   /**
-   * Stops accepting, answers every request that still comes on an open connection with
+   * Closes the listener at once: a new connection is refused, so a load balancer in front
+   * (nginx's `proxy_next_upstream error`) sends that request to another instance, sure it
+   * never reached this one. Connections already open stay served (as `close` says); a
+   * launcher calls this first in its stop, before draining its WebSockets. Idempotent.
+   */
+  stopAccepting(): void;
+  /**
+   * Stops accepting (if not yet), answers every request that still comes on an open connection with
    * `Connection: close`, closes a connection once it has been idle `IDLE_GRACE_MS`, and
    * resolves when none is left; whatever is still open after `timeoutMs` is cut.
    */
@@ -42,23 +49,25 @@ export function listen(app: Hono, port: number, hostname: string, opts: ListenOp
     server.on('clientError', answerClientError);
     server.once('listening', () => {
       const address = server.address();
+      let closed: Promise<void> | undefined;
+      const stopAccepting = () => {
+        draining = true;
+        // net's close, not http's: since Node 19 http.Server#close also destroys every idle
+        // kept-alive socket at once, racing the next request a client may be writing on it.
+        closed ??= new Promise<void>((done) => net.Server.prototype.close.call(server, () => done()));
+      };
       resolve({
         server,
         port: typeof address === 'object' && address ? address.port : port,
         draining: () => draining,
-        close(timeoutMs) {
-          draining = true;
-          return new Promise<void>((done) => {
-            const sweep = setInterval(() => connections.closeIdle(IDLE_GRACE_MS), SWEEP_MS);
-            const deadline = setTimeout(() => connections.destroyAll(), timeoutMs);
-            // net's close, not http's: since Node 19 http.Server#close also destroys every idle
-            // kept-alive socket at once, racing the next request a client may be writing on it.
-            net.Server.prototype.close.call(server, () => {
-              clearInterval(sweep);
-              clearTimeout(deadline);
-              done();
-            });
-          });
+        stopAccepting,
+        async close(timeoutMs) {
+          stopAccepting();
+          const sweep = setInterval(() => connections.closeIdle(IDLE_GRACE_MS), SWEEP_MS);
+          const deadline = setTimeout(() => connections.destroyAll(), timeoutMs);
+          await closed;
+          clearInterval(sweep);
+          clearTimeout(deadline);
         },
       });
     });

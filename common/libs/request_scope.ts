@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { AccessLines } from './access_lines.js';
-import { addressOf } from './client_address.js';
+import { addressOf, peerMaySetRequestId } from './client_address.js';
 import { type RouteMeter, UNMATCHED } from './http_metrics.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
@@ -65,7 +65,8 @@ const pathOf = (url: string) => {
  * The host's work around every request, done around the app's `fetch` rather than as Hono
  * middleware: with no middleware, Hono calls a route's one handler directly, and an answer
  * made at once (`/health`) is written without a promise. Per request it: takes a safe
- * `X-Request-Id` or makes a UUID, echoes it with the precomputed headers (set on node's
+ * `X-Request-Id` (when `peerMaySetRequestId`: with `TRUSTED_PROXIES` set, only a trusted
+ * proxy's) or makes a UUID, echoes it with the precomputed headers (set on node's
  * response, so they go out with whatever the app answers: JSON, error, stream), binds the id to every log line written while handling
  * the request, counts the answer under its route template (`RouteMeter`), and queues its
  * access line, written once the answer is out (`AccessLines`).
@@ -115,7 +116,11 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
   return function requestScope(request, rawEnv, ctx) {
     const env = (rawEnv ?? {}) as HostEnv;
     const { incoming, outgoing } = env;
-    const given = incoming ? incoming.headers['x-request-id'] : (request.headers.get('x-request-id') ?? undefined);
+    const given = !incoming
+      ? (request.headers.get('x-request-id') ?? undefined)
+      : peerMaySetRequestId(incoming)
+        ? incoming.headers['x-request-id']
+        : undefined;
     const requestId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
     env.requestId = requestId;
     env.bodyLimit = limit;

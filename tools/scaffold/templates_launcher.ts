@@ -39,6 +39,7 @@ ${ownMetrics ? 'const metrics = await serveMetrics(conf, log); // only with METR
 log.info(\`\${conf.SERVER_NAME} listening on http://\${conf.HOST}:\${http.port}\`);
 
 stopOnSignals(log, [
+  ['listener', () => http.stopAccepting()], // at once: a balancer moves new requests to another instance
   ['scripts', () => jobs.stop()],
 ${ws ? "  ['websockets', () => { for (const socket of wss.clients) socket.close(1001, 'server shutting down'); }],\n" : ''}${ownMetrics ? "  ['metrics', metrics],\n" : ''}  ['http', () => http.close(conf.DRAIN_TIMEOUT_MS)],
   ['cache', closeCaches],
