@@ -5,11 +5,11 @@ import { waitForPort } from './ports.js';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
-/** The committed template with each `@NAME@` replaced; throws on a placeholder left unfilled. */
+/** The committed template with each `{{NAME}}` replaced; throws on a placeholder left unfilled. */
 export function renderNginxConf(templatePath: string, values: Record<string, string>): string {
   let text = fs.readFileSync(templatePath, 'utf8');
-  for (const [name, value] of Object.entries(values)) text = text.replaceAll(`@${name}@`, value);
-  const left = /@[A-Z_]+@/.exec(text);
+  for (const [name, value] of Object.entries(values)) text = text.replaceAll(`{{${name}}}`, value);
+  const left = /\{\{[A-Z_]+\}\}/.exec(text);
   if (left) throw new Error(`${templatePath}: ${left[0]} was not filled`);
   return text;
 }
