@@ -84,4 +84,38 @@ describeGuidance('guidance_ws durability', (ctx) => {
     operator.close();
     back.close();
   });
+
+  it('answers every send it stored before it closes with 1001 on SIGTERM (a sender in a closed loop)', async () => {
+    const leaving = await ctx.startGateway({ WS_RATE_PER_SECOND: '100000', WS_RATE_BURST: '100000' });
+    const room = uniqueRoom('stopping');
+    const operator = await ctx.connect({ gateway: leaving, token: ctx.operatorToken });
+    const answered: string[] = [];
+    // each send as soon as the last is answered, until the socket closes (the request then rejects)
+    const sending = (async () => {
+      for (let i = 0; ; i++) {
+        const reply = await operator.request('send', { room, body: `s${i}` }).catch(() => undefined);
+        if (!reply) return;
+        assert.equal(reply.code, 0, reply.msg);
+        answered.push(`s${i}`);
+      }
+    })();
+    while (answered.length < 20) await new Promise((r) => setTimeout(r, 10));
+    const exit = leaving.stop('SIGTERM');
+    assert.equal((await operator.waitClosed()).code, 1001);
+    await sending;
+    assert.equal(await exit, 0);
+    const reader = await ctx.connect();
+    const stored: string[] = [];
+    for (let before: number | undefined; ; ) {
+      const page = (await reader.request('history', before ? { room, before, limit: 200 } : { room, limit: 200 })).data.items as {
+        seq: number;
+        body: string;
+      }[];
+      stored.unshift(...page.map((m) => m.body));
+      if (page.length < 200) break;
+      before = page[0]!.seq;
+    }
+    reader.close();
+    assert.deepEqual(stored, answered, 'every stored send was answered, and nothing taken after the answers was stored');
+  });
 });

@@ -108,8 +108,8 @@ export class Conn implements HeartbeatPeer, BucketState {
     this.ws.close(code, reason);
   }
 
-  /** Takes no more frames, answers the ones already taken, then closes. */
-  private closeWhenAnswered(code: number, reason: string): void {
+  /** Takes no more frames, answers the ones already taken, then closes (a graceful stop, a rate limit). */
+  closeWhenAnswered(code: number, reason: string): void {
     this.whenAnswered = () => this.close(code, reason);
     if (this.unanswered === 0) this.whenAnswered();
   }

@@ -99,14 +99,15 @@ export class Gateway {
       if (conn.session.role !== role) conn.session = { ...conn.session, role };
   }
 
-  /** Graceful stop: refuse new sockets, let stores in flight finish, then close every socket with 1001. */
+  /** Graceful stop: refuse new sockets, let stores in flight finish, then close every socket with 1001 once its frames are answered. */
   async stop(timeoutMs: number): Promise<void> {
     this.draining = true;
     for (const stop of this.stoppers.splice(0)) stop();
     await this.hub.stop();
     await Promise.race([guidanceWriter.idle(), sleep(timeoutMs)]);
-    await sleep(0); // the replies of the last stores go out first
-    for (const conn of this.conns) conn.close(Close.GOING_AWAY.code, 'server shutting down');
+    // A frame taken after the wait (the next send of a client in a closed loop) is still
+    // answered before the 1001; one that comes later is not taken, so never stored unanswered.
+    for (const conn of this.conns) conn.closeWhenAnswered(Close.GOING_AWAY.code, 'server shutting down');
     const deadline = Date.now() + timeoutMs;
     while (this.conns.size && Date.now() < deadline) await sleep(20);
     for (const conn of this.conns) conn.ws.terminate();
