@@ -46,6 +46,7 @@ function replicaConnection(url: string): ConnectionOptions {
 export function createSequelize(url: string, extra: Options = {}, replicaUrls: readonly string[] = []): Sequelize {
   const common: Options = { logging: false, ...extra };
   if (url.startsWith('sqlite:')) {
+    if (replicaUrls.length) throw new Error('read replicas need a MySQL/MariaDB primary, not SQLite');
     const storage = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
