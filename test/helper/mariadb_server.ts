@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 /** Why private MariaDB servers cannot be started here (a binary missing), or undefined when they can. */
 export function mariadbMissing(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'];
+  const dirs = (process.env.PATH ?? '').split(':');
   for (const bin of ['mariadbd', 'mariadb-install-db']) {
     if (!dirs.some((dir) => fs.existsSync(path.join(dir, bin)))) return `${bin} is not installed`;
   }
