@@ -33,6 +33,14 @@ export class BaseConf {
   LOG_STDOUT = true;
   /** Named database URLs (`mysql://...` or `sqlite:path`); `default` is required. */
   DB: Record<string, string> = { default: '' };
+  /**
+   * Read replicas per `DB` entry: `{ "default": ["mysql://user:pass@replica1:3306/app"] }`
+   * (environment: that JSON). Only reads that opt in with `MAY_LAG` (lists, CSV export,
+   * history) use them; everything else, and every read while they are down, uses the primary.
+   * A replica URL's missing user, password or database are its primary's. The entry must
+   * exist and be MySQL/MariaDB (replicas of SQLite are a config error).
+   */
+  DB_REPLICAS: Record<string, string[]> = {};
   /** Most connections each MySQL/MariaDB database keeps open in this process. */
   DB_POOL_MAX = 10;
   /** How long a query waits for a free pooled connection before answering 503 "database busy", in milliseconds. */
@@ -128,6 +136,10 @@ export class BaseConf {
         properties: { default: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' } },
         additionalProperties: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
       },
+      DB_REPLICAS: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'string', pattern: '^(mysql|mariadb)://[^/\\s]+' } },
+      },
       DB_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000 },
       DB_POOL_ACQUIRE_MS: { type: 'integer', minimum: 10 },
       REDIS: {
@@ -158,6 +170,17 @@ export class BaseConf {
     },
     required: ['SERVER_NAME', 'SERVER_ID', 'RUN_PORT'],
   };
+}
+
+/** Why DB_REPLICAS does not fit DB (an entry that is missing or SQLite), or undefined when it does. */
+export function dbReplicasProblem(conf: Pick<BaseConf, 'DB' | 'DB_REPLICAS'>): string | undefined {
+  for (const [name, urls] of Object.entries(conf.DB_REPLICAS)) {
+    if (!urls.length) continue;
+    const primary = conf.DB[name];
+    if (primary === undefined) return `DB_REPLICAS.${name}: names no DB entry`;
+    if (primary.startsWith('sqlite:')) return `DB_REPLICAS.${name}: replicas need a MySQL/MariaDB primary, DB.${name} is SQLite`;
+  }
+  return undefined;
 }
 
 export function extendConfSchema(base: ConfSchema, properties: ConfSchema['properties']): ConfSchema {
