@@ -121,9 +121,13 @@ export class SentinelSet {
     return this.primary.port;
   }
 
-  /** Starts the killed primary again, empty, as a plain server: the sentinels make it a replica. */
-  restartOldPrimary(): Promise<void> {
-    this.startServer(this.primary);
+  /**
+   * Starts the killed primary again, empty, as a replica of `primaryPort` (what an operator or
+   * orchestrator does; the sentinels would also convert it, but only after their next INFO
+   * round, about 10 s later).
+   */
+  restartOldPrimary(primaryPort: number): Promise<void> {
+    this.startServer(this.primary, ['--replicaof', '127.0.0.1', String(primaryPort)]);
     return waitForPort(this.primary.port);
   }
 
