@@ -74,7 +74,7 @@ export class RedisBus implements Bus {
     if (this.publisher instanceof RedisSentinelLink) {
       // Its own Sentinel client, with an offline queue: a subscription waits for a primary.
       const link = new RedisSentinelLink<never>(
-        () => createSentinel(sentinelOptions(this.url, true)) as unknown as SentinelClient,
+        () => createSentinel(sentinelOptions(this.url, { offlineQueue: true })) as unknown as SentinelClient,
         { url: this.url, member: 'bus subscriber', timeoutMs: Number.POSITIVE_INFINITY },
       );
       await link.connect();

@@ -72,7 +72,7 @@ export class RedisCache implements CacheStore {
     // server's state (down, stalled, back) is logged once per change.
     this.conn = this.replicated
       ? new RedisSentinelLink<CacheClient>(
-          () => createSentinel({ ...sentinelOptions(url), scripts: SCRIPTS }) as unknown as SentinelClient,
+          () => createSentinel({ ...sentinelOptions(url, { dedicated: true }), scripts: SCRIPTS }) as unknown as SentinelClient,
           { url, member: 'cache', timeoutMs },
         )
       : new RedisStallWatchdog(() => openClient(url), { url, member: 'cache', timeoutMs });

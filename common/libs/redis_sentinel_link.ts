@@ -37,26 +37,33 @@ export interface RedisSentinelLinkOptions {
 /** Reply errors that mean the node we talk to is not (or no longer) a working primary. */
 const NOT_PRIMARY = /^(READONLY|MASTERDOWN|LOADING)\b/;
 
+export interface SentinelOptionsFor {
+  /** A second primary connection, for `runAlone` (default false: the shared one only). */
+  dedicated?: boolean;
+  /** Queue commands while disconnected (a subscriber waits for a primary); default false. */
+  offlineQueue?: boolean;
+}
+
 /**
  * The `createSentinel` options of a `redis-sentinel://` URL (see redis_sentinel_url.ts) for
  * the one-shared-client design: plain commands share one multiplexed primary connection;
- * a second one serves `runAlone` (WAIT, which blocks its connection). Commands get no
- * per-command AbortSignal (the link bounds waits), and the topology is re-read every 10 s
- * besides the sentinels' own `+switch-master` notices, in case one is missed.
+ * with `dedicated`, a second one serves `runAlone` (WAIT, which blocks its connection).
+ * Commands get no per-command AbortSignal (the link bounds waits), and the topology is re-read
+ * every 10 s besides the sentinels' own `+switch-master` notices, in case one is missed.
  */
-export function sentinelOptions(url: string, offlineQueue = false): RedisSentinelOptions {
+export function sentinelOptions(url: string, opts: SentinelOptionsFor = {}): RedisSentinelOptions {
   const target = parseSentinelUrl(url);
   return {
     name: target.name,
     sentinelRootNodes: target.sentinels,
-    masterPoolSize: 2,
+    masterPoolSize: opts.dedicated ? 2 : 1,
     scanInterval: 10_000,
     commandOptions: { timeout: 0 },
     nodeClientOptions: {
       username: target.username,
       password: target.password,
       database: target.db,
-      disableOfflineQueue: !offlineQueue,
+      disableOfflineQueue: !opts.offlineQueue,
       socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
     },
     sentinelClientOptions: { socket: { connectTimeout: 2000 } },
@@ -141,8 +148,9 @@ export class RedisSentinelLink<C> {
   }
 
   /**
-   * Runs `work` on a primary connection of its own (the pool's second one), one `work` at a
-   * time, so a blocking command such as WAIT never holds up the shared connection.
+   * Runs `work` on a primary connection of its own (the pool's second one: open the client
+   * with `sentinelOptions(url, { dedicated: true })`), one `work` at a time, so a blocking
+   * command such as WAIT never holds up the shared connection.
    */
   runAlone<T>(work: (client: C) => Promise<T>): Promise<T> {
     const client = this.client;
