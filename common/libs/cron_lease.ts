@@ -10,7 +10,10 @@ import { serviceLog, warnThrottled } from './service_log.js';
  */
 export const LEASE_MS = 60_000;
 
-/** How long a lease on a Sentinel set waits for a replica to acknowledge it (WAIT), in ms. */
+/**
+ * How long a lease on a Sentinel set waits for a replica to acknowledge it (WAIT), in ms; below
+ * the cache's 1000 ms stall bound, which would otherwise take the wait for a stall.
+ */
 export const LEASE_ACK_MS = 500;
 
 function tickLost(key: string, why: string): false {

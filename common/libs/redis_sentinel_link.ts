@@ -78,13 +78,16 @@ function causeOf(err: unknown): string {
  * One node-redis Sentinel client behind the same `run(command)` the single-server watchdog
  * offers. node-redis finds the primary, follows `+switch-master`, and moves subscriptions;
  * but a command issued while it looks for the new primary waits for that search (seconds,
- * up to its `maxCommandRediscovers` tries). This link keeps callers from waiting:
+ * up to its `maxCommandRediscovers` tries), and its `isReady` mostly stays true meanwhile
+ * (while the sentinels flag the old primary down, its search fails before readiness drops:
+ * "no valid master node"). This link keeps callers from waiting:
+ * - a command fails at once with RedisNoPrimaryError while the client is not ready;
  * - commands get a timer-free bound: when commands are outstanding and no reply came for
  *   `timeoutMs` (looked at every quarter of it), all of them fail with RedisNoPrimaryError.
  *   The client is left alone: it keeps following the failover;
  * - from then on until a command is answered again, one command at a time goes through (a
- *   probe, bounded the same way) and the others fail at once, as they do while the client
- *   says it is not ready: a single server's offline client behaves the same;
+ *   probe, bounded the same way) and the others fail at once, as a single server's offline
+ *   client fails them;
  * - READONLY / MASTERDOWN / LOADING replies and node-redis's own topology errors ("None of
  *   the sentinels are available", a refused connection) become RedisNoPrimaryError too.
  * RedisNoPrimaryError is a dependency failure: 503 on HTTP, the WS equivalent.
@@ -126,6 +129,7 @@ export class RedisSentinelLink<C> {
         if (this.closed) throw err;
         warnThrottled(`redis-sentinel:${this.opts.member}`, `${this.set}: ${causeOf(err)}, retrying`);
         await sleep(1000);
+        if (this.closed) throw err;
         this.client = this.watch(this.open()); // the failed one destroyed itself
       }
     }
