@@ -70,6 +70,7 @@ describe('Redis Sentinel failover under HTTP and WebSocket load [mysql]', functi
   before(async function () {
     if (!sentinelInstalled()) {
       if (REQUIRE_SERVICES) throw new Error('REQUIRE_SERVICES=1 but redis-sentinel is not installed');
+      console.log('      skipped: redis-sentinel is not installed (Debian package redis-sentinel)');
       this.skip();
     }
     await needServices(this);
@@ -262,11 +263,8 @@ describe('Redis Sentinel failover under HTTP and WebSocket load [mysql]', functi
     const ran = ranTicks();
     const runs = new Map<number, number>();
     for (const t of ran) runs.set(t, (runs.get(t) ?? 0) + 1);
-    assert.deepEqual(
-      [...runs].filter(([, n]) => n > 1).map(([t]) => new Date(t).toISOString()),
-      [],
-      'ticks run more than once',
-    );
+    const twice = [...runs].filter(([, n]) => n > 1).map(([t]) => new Date(t).toISOString());
+    assert.deepEqual(twice, [], 'ticks run more than once');
     const lostTicks = new Set<number>();
     for (const t of tickers) {
       for (const m of t.output().matchAll(/cron tick tick_probe:(\S+) lost/g)) lostTicks.add(Date.parse(m[1]!));
@@ -286,7 +284,7 @@ describe('Redis Sentinel failover under HTTP and WebSocket load [mysql]', functi
         `        HTTP answers: ${http.answers.length}, failed (503): ${failed503.length} ` +
           `(${failed503.filter((a) => a.op === 'ready').length} of them /ready), other 5xx: ${other5xx.length}`,
         `        WS sends acked: ${acked.length}, refused: ${sendFailures}, messages lost: ${lost}, viewers: ${viewers.length}`,
-        `        cron ticks run: ${ran.length}, logged lost: ${lostTicks.size}, run twice: 0`,
+        `        cron ticks run: ${ran.length}, logged lost: ${lostTicks.size}, run twice: ${twice.length}`,
       ].join('\n'),
     );
   });
