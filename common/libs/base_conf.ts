@@ -2,6 +2,9 @@ const V4 = '((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0
 /** IPv4 strictly; IPv6 by its characters (`trustProxies` refuses the rest at start). */
 const PROXY_PATTERN = `^(${V4}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$`;
 
+/** One Redis server, or a Sentinel set: `redis-sentinel://host:port[,host:port...]/<master name>[?db=N]`. */
+const REDIS_URL_PATTERN = '^(|rediss?://.*|redis-sentinel://([^@/]*@)?[^/?#@]+/[^/?#]+(\\?db=[0-9]{1,2})?)$';
+
 /** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
 export interface ConfSchema {
   type: 'object';
@@ -45,7 +48,15 @@ export class BaseConf {
   DB_POOL_MAX = 10;
   /** How long a query waits for a free pooled connection before answering 503 "database busy", in milliseconds. */
   DB_POOL_ACQUIRE_MS = 5000;
-  /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
+  /**
+   * Named Redis URLs; an empty `default` means the in-process cache and bus. An entry is one
+   * server (`redis://[[user]:password@]host:port[/db]`, `rediss://` for TLS) or a Sentinel set:
+   * `redis-sentinel://[[user]:password@]host1:26379,host2:26379,host3:26379/<master name>[?db=N]`
+   * (sentinel addresses, port 26379 when left out; the name the sentinels monitor; user and
+   * password for the primary and replicas). On a Sentinel set the clients follow failovers:
+   * commands fail fast (503) while no primary is known, the bus subscriptions move to the new
+   * primary, and each cron tick runs at most once (see cron_lease.ts).
+   */
   REDIS: Record<string, string> = { default: '' };
   /**
    * Model modules (paths from the project root, no extension) that export `init(sequelize)`,
@@ -145,8 +156,8 @@ export class BaseConf {
       REDIS: {
         type: 'object',
         required: ['default'],
-        properties: { default: { type: 'string', pattern: '^(|rediss?://.*)$' } },
-        additionalProperties: { type: 'string', pattern: '^(|rediss?://.*)$' },
+        properties: { default: { type: 'string', pattern: REDIS_URL_PATTERN } },
+        additionalProperties: { type: 'string', pattern: REDIS_URL_PATTERN },
       },
       MODEL_LIST: { type: 'array', items: { type: 'string', minLength: 1 } },
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
