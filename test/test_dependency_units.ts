@@ -4,6 +4,8 @@ import { ConnectionAcquireTimeoutError, ConnectionRefusedError, DatabaseError, V
 import { dependencyError, dependencyFailure } from '../common/libs/dependency_down.js';
 import { dependencyState } from '../common/libs/dependency_state.js';
 import { MultLogger } from '../common/libs/mult_logger.js';
+import { RedisNoPrimaryError } from '../common/libs/redis_no_primary.js';
+import { parseSentinelUrl } from '../common/libs/redis_sentinel_url.js';
 import { runJobOnce } from '../common/libs/scheduler.js';
 import { setServiceLog } from '../common/libs/service_log.js';
 import { StaCode } from '../common/libs/sta_code.js';
@@ -30,6 +32,7 @@ describe('dependency failures: one classification for every interface', () => {
       [dbError('SQLITE_ERROR', 'SQLITE_ERROR: no such table: sys_account'), 'database schema'],
       [new ClientOfflineError(), 'redis unreachable'],
       [new SocketClosedUnexpectedlyError(), 'redis unreachable'],
+      [new RedisNoPrimaryError('redis sentinel gh', 'failover under way'), 'redis unreachable'],
       [dbError('ER_DUP_ENTRY', 'Duplicate entry'), undefined],
       [new ValidationError('bad', []), undefined],
       [new Error('boom'), undefined],
@@ -87,5 +90,32 @@ describe('dependency state lines', () => {
     const line = await waitForLog(logDir, 'dep_demo', 'failed', 'script needs_db failed');
     assert.match(line, /script needs_db failed: database is unreachable \(connect ECONNREFUSED/);
     assert.doesNotMatch(line, /stack/);
+  });
+});
+
+describe('redis-sentinel:// URLs', () => {
+  it('reads sentinels, master name, credentials and db', () => {
+    assert.deepEqual(parseSentinelUrl('redis-sentinel://u:p%40ss@10.0.0.1:26380,[::1],s3/my%20master?db=2'), {
+      name: 'my master',
+      sentinels: [
+        { host: '10.0.0.1', port: 26380 },
+        { host: '::1', port: 26379 },
+        { host: 's3', port: 26379 },
+      ],
+      username: 'u',
+      password: 'p@ss',
+      db: 2,
+    });
+    assert.deepEqual(parseSentinelUrl('redis-sentinel://h:1/m'), { name: 'm', sentinels: [{ host: 'h', port: 1 }], db: 0 });
+  });
+
+  it('refuses a URL without a master name, a bad port or an unknown option, never echoing the password', () => {
+    for (const url of ['redis-sentinel://h:1', 'redis-sentinel://h:70000/m', 'redis-sentinel://:secret@h:1/m?x=1']) {
+      assert.throws(
+        () => parseSentinelUrl(url),
+        (err: Error) => /bad sentinel/.test(err.message) && !err.message.includes('secret'),
+        url,
+      );
+    }
   });
 });

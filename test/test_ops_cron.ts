@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REQUIRE_SERVICES, tempDir } from './helper/backends.js';
+import { startTicker } from './helper/cron_ticker.js';
 import { RedisServer } from './helper/redis_server.js';
 
 const INSTANCES = 3;
@@ -10,28 +10,6 @@ const RUN_MS = 10_000;
 
 function redisInstalled(): boolean {
   return !!process.env.PATH?.split(':').some((dir) => fs.existsSync(path.join(dir, 'redis-server')));
-}
-
-/** Starts the ticker fixture; resolves once its job is scheduled. */
-function startTicker(env: Record<string, string>): Promise<{ proc: ChildProcess; exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixture/cron_ticker.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ticker did not start:\n${out}`)), 30_000);
-    proc.stderr?.on('data', (d) => (out += d));
-    proc.stdout?.on('data', (d) => {
-      out += d;
-      if (out.includes('ticking')) {
-        clearTimeout(timer);
-        resolve({ proc, exited });
-      }
-    });
-    exited.then((code) => reject(new Error(`ticker exited with ${code}:\n${out}`)));
-  });
 }
 
 describe('scheduled scripts across instances', function () {

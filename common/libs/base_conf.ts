@@ -2,6 +2,9 @@ const V4 = '((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0
 /** IPv4 strictly; IPv6 by its characters (`trustProxies` refuses the rest at start). */
 const PROXY_PATTERN = `^(${V4}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$`;
 
+/** One Redis server, or a Sentinel set: `redis-sentinel://host:port[,host:port...]/<master name>[?db=N]`. */
+const REDIS_URL_PATTERN = '^(|rediss?://.*|redis-sentinel://([^@/]*@)?[^/?#@]+/[^/?#]+(\\?db=[0-9]{1,2})?)$';
+
 /** The JSON schema of a config class's keys; subclasses extend it with `extendConfSchema`. */
 export interface ConfSchema {
   type: 'object';
@@ -33,11 +36,27 @@ export class BaseConf {
   LOG_STDOUT = true;
   /** Named database URLs (`mysql://...` or `sqlite:path`); `default` is required. */
   DB: Record<string, string> = { default: '' };
+  /**
+   * Read replicas per `DB` entry: `{ "default": ["mysql://user:pass@replica1:3306/app"] }`
+   * (environment: that JSON). Only reads that opt in with `MAY_LAG` (lists, CSV export,
+   * history) use them; everything else, and every read while they are down, uses the primary.
+   * A replica URL's missing user, password or database are its primary's. The entry must
+   * exist and be MySQL/MariaDB (replicas of SQLite are a config error).
+   */
+  DB_REPLICAS: Record<string, string[]> = {};
   /** Most connections each MySQL/MariaDB database keeps open in this process. */
   DB_POOL_MAX = 10;
   /** How long a query waits for a free pooled connection before answering 503 "database busy", in milliseconds. */
   DB_POOL_ACQUIRE_MS = 5000;
-  /** Named Redis URLs; an empty `default` means the in-process cache and bus. */
+  /**
+   * Named Redis URLs; an empty `default` means the in-process cache and bus. An entry is one
+   * server (`redis://[[user]:password@]host:port[/db]`, `rediss://` for TLS) or a Sentinel set:
+   * `redis-sentinel://[[user]:password@]host1:26379,host2:26379,host3:26379/<master name>[?db=N]`
+   * (sentinel addresses, port 26379 when left out; the name the sentinels monitor; user and
+   * password for the primary and replicas). On a Sentinel set the clients follow failovers:
+   * commands fail fast (503) while no primary is known, the bus subscriptions move to the new
+   * primary, and each cron tick runs at most once (see cron_lease.ts).
+   */
   REDIS: Record<string, string> = { default: '' };
   /**
    * Model modules (paths from the project root, no extension) that export `init(sequelize)`,
@@ -129,13 +148,17 @@ export class BaseConf {
         properties: { default: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' } },
         additionalProperties: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
       },
+      DB_REPLICAS: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'string', pattern: '^(mysql|mariadb)://[^/\\s]+' } },
+      },
       DB_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000 },
       DB_POOL_ACQUIRE_MS: { type: 'integer', minimum: 10 },
       REDIS: {
         type: 'object',
         required: ['default'],
-        properties: { default: { type: 'string', pattern: '^(|rediss?://.*)$' } },
-        additionalProperties: { type: 'string', pattern: '^(|rediss?://.*)$' },
+        properties: { default: { type: 'string', pattern: REDIS_URL_PATTERN } },
+        additionalProperties: { type: 'string', pattern: REDIS_URL_PATTERN },
       },
       MODEL_LIST: { type: 'array', items: { type: 'string', minLength: 1 } },
       READ_MODELS: { type: 'array', items: { type: 'string', minLength: 1 } },
@@ -159,6 +182,17 @@ export class BaseConf {
     },
     required: ['SERVER_NAME', 'SERVER_ID', 'RUN_PORT'],
   };
+}
+
+/** Why DB_REPLICAS does not fit DB (an entry that is missing or SQLite), or undefined when it does. */
+export function dbReplicasProblem(conf: Pick<BaseConf, 'DB' | 'DB_REPLICAS'>): string | undefined {
+  for (const [name, urls] of Object.entries(conf.DB_REPLICAS)) {
+    if (!urls.length) continue;
+    const primary = conf.DB[name];
+    if (primary === undefined) return `DB_REPLICAS.${name}: names no DB entry`;
+    if (primary.startsWith('sqlite:')) return `DB_REPLICAS.${name}: replicas need a MySQL/MariaDB primary, DB.${name} is SQLite`;
+  }
+  return undefined;
 }
 
 export function extendConfSchema(base: ConfSchema, properties: ConfSchema['properties']): ConfSchema {

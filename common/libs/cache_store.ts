@@ -1,11 +1,22 @@
+/** See `CacheStore.leaseIfAbsent`. */
+export type LeaseOutcome = 'taken' | 'held' | 'unreplicated';
+
 /** What a cache model needs from a cache: Redis in production, a Map in the embedded default. */
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';
+  /** True on a Redis Sentinel set: a failover can lose writes no replica has acknowledged yet. */
+  readonly replicated: boolean;
   get(key: string): Promise<string | null>;
   /** Stores `value`; with `ttlSeconds` it expires. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Stores only if absent (SET NX PX); true when this call stored it. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * setIfAbsent for a lease that must not be taken twice: on a replicated store, also waits up
+   * to `ackMs` for a replica to acknowledge it (WAIT) and answers `unreplicated` when none did
+   * (a failover could lose it, and another holder take it again). Else `taken` or `held`.
+   */
+  leaseIfAbsent(key: string, value: string, ttlMs: number, ackMs: number): Promise<LeaseOutcome>;
   /** Replaces `key` with `value` (expiring in `ttlMs`) only while it still holds `expected`; true when replaced. */
   replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` only while it still holds `value` (releasing a lease). */

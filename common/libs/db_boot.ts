@@ -20,8 +20,13 @@ export async function bootDbs(conf: Readonly<BaseConf>, log: MultLogger): Promis
     process.stderr.write(`migration error: ${err.message}\n`);
     process.exit(78);
   }
-  await registerDbs(conf.DB, [...conf.MODEL_LIST, ...conf.READ_MODELS], {
-    max: conf.DB_POOL_MAX,
-    acquireMs: conf.DB_POOL_ACQUIRE_MS,
-  });
+  await registerDbs(
+    conf.DB,
+    [...conf.MODEL_LIST, ...conf.READ_MODELS],
+    {
+      max: conf.DB_POOL_MAX,
+      acquireMs: conf.DB_POOL_ACQUIRE_MS,
+    },
+    conf.DB_REPLICAS,
+  );
 }

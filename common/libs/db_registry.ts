@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Options, Sequelize } from 'sequelize';
+import { type ConnectionOptions, type Options, Sequelize } from 'sequelize';
+import { routeReads } from './db_replicas.js';
 import { watchDb } from './db_watch.js';
 import { projectModuleUrl } from './project_root.js';
 
@@ -24,10 +25,28 @@ export interface DbPoolOptions {
 
 type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void };
 
-/** Builds a Sequelize instance from `sqlite:<file>` or `mysql://user:pass@host:port/db`. */
-export function createSequelize(url: string, extra: Options = {}): Sequelize {
+/** The parts of a replica URL (`mysql://user:pass@host:port/db`) it names; the rest is the primary's. */
+function replicaConnection(url: string): ConnectionOptions {
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const parts = {
+    host: u.hostname,
+    port: u.port || '3306',
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: u.pathname.length > 1 ? decodeURIComponent(u.pathname.slice(1)) : undefined,
+  };
+  return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Builds a Sequelize instance from `sqlite:<file>` or `mysql://user:pass@host:port/db`.
+ * `replicaUrls` (MySQL/MariaDB only) become Sequelize's `replication.read`; a replica URL's
+ * missing user, password or database are the primary's.
+ */
+export function createSequelize(url: string, extra: Options = {}, replicaUrls: readonly string[] = []): Sequelize {
   const common: Options = { logging: false, ...extra };
   if (url.startsWith('sqlite:')) {
+    if (replicaUrls.length) throw new Error('read replicas need a MySQL/MariaDB primary, not SQLite');
     const storage = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
     const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage });
@@ -43,6 +62,7 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
     };
     return sequelize;
   }
+  if (replicaUrls.length) common.replication = { read: replicaUrls.map(replicaConnection), write: {} };
   return new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
     ...common,
     dialect: 'mysql',
@@ -56,11 +76,21 @@ export function createSequelize(url: string, extra: Options = {}): Sequelize {
 /**
  * Opens every named connection and defines the given models (a service's MODEL_LIST and
  * READ_MODELS). Tables are made by migrations: launchers call `bootDbs` (db_boot.ts).
+ * A connection with `replicas` (DB_REPLICAS) reads from them only where a query opts in
+ * with `MAY_LAG` (see `routeReads`).
  */
-export async function registerDbs(urls: Record<string, string>, modelList: readonly string[], pool: DbPoolOptions = {}) {
+export async function registerDbs(
+  urls: Record<string, string>,
+  modelList: readonly string[],
+  pool: DbPoolOptions = {},
+  replicas: Readonly<Record<string, readonly string[]>> = {},
+) {
   const extra: Options = { pool: { max: pool.max ?? 10, acquire: pool.acquireMs ?? 5000 } };
   for (const [name, url] of Object.entries(urls)) {
-    const sequelize = createSequelize(url, url.startsWith('sqlite:') ? {} : extra);
+    const replicaUrls = replicas[name] ?? [];
+    const sequelize = createSequelize(url, url.startsWith('sqlite:') ? {} : extra, replicaUrls);
+    // Routing first: the watch then sees only the primary's failures, not a replica's.
+    if (replicaUrls.length) unwatch.push(routeReads(name, sequelize));
     unwatch.push(watchDb(name, sequelize));
     dbs.set(name, sequelize);
   }
@@ -85,6 +115,7 @@ export function registeredDbs(): ReadonlyMap<string, Sequelize> {
   return dbs;
 }
 
+/** `SELECT 1` on every primary (a replica down does not make the service unready). */
 export async function pingDbs(): Promise<void> {
   await Promise.all([...dbs.values()].map((s) => s.query('SELECT 1')));
 }

@@ -7,6 +7,7 @@ import {
 } from 'redis';
 import { BaseError, ConnectionAcquireTimeoutError, ConnectionError } from 'sequelize';
 import { ApiError } from './api_error.js';
+import { RedisNoPrimaryError } from './redis_no_primary.js';
 import { StaCode } from './sta_code.js';
 
 /** Driver codes that mean the database could not be reached, not that the query was wrong. */
@@ -88,7 +89,8 @@ function redisFailure(err: unknown): DependencyFailure | undefined {
     err instanceof ClientOfflineError ||
     err instanceof SocketClosedUnexpectedlyError ||
     err instanceof ConnectionTimeoutError ||
-    err instanceof RedisTimeoutError;
+    err instanceof RedisTimeoutError ||
+    err instanceof RedisNoPrimaryError;
   if (!down) return undefined;
   return failure('redis', 'unreachable', 'redis is unreachable', err.message);
 }

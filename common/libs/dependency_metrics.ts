@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { registeredDbs } from './db_registry.js';
+import { replicaRoutes } from './db_replicas.js';
 import { dependencyStates } from './dependency_state.js';
 import { registerPlainMetric, type Sample } from './metrics_registry.js';
 
@@ -40,7 +41,8 @@ function upSamples(prefix: string, label: string, unquote = false): Sample[] {
 /**
  * The series read from the database and Redis registries at scrape time: pool connections in
  * use and queries waiting for one (summed over workers), and whether each database and
- * Redis server is reachable (over workers: the lowest, so 0 while any worker cannot reach it).
+ * Redis server is reachable (over workers: the lowest, so 0 while any worker cannot reach it);
+ * with DB_REPLICAS, whether the replicas are up and where the reads that may lag went.
  */
 export function registerDependencyMetrics(): void {
   registerPlainMetric({
@@ -63,6 +65,24 @@ export function registerDependencyMetrics(): void {
     type: 'gauge',
     aggregator: 'min',
     samples: () => upSamples('database ', 'db', true),
+  });
+  registerPlainMetric({
+    name: 'gatehouse_db_replica_up',
+    help: '1 while the read replicas of a database take connections, 0 while their reads go to the primary, by database name',
+    type: 'gauge',
+    aggregator: 'min',
+    samples: () => [...replicaRoutes()].map(([db, route]) => ({ labels: { db }, value: route.isDown ? 0 : 1 })),
+  });
+  registerPlainMetric({
+    name: 'gatehouse_db_replica_reads_total',
+    help: 'Reads that may lag (MAY_LAG), by database name and where they were served: replica, or primary while the replicas were down',
+    type: 'counter',
+    aggregator: 'sum',
+    samples: () =>
+      [...replicaRoutes()].flatMap(([db, route]) => [
+        { labels: { db, served_by: 'replica' }, value: route.reads.replica },
+        { labels: { db, served_by: 'primary' }, value: route.reads.primary },
+      ]),
   });
   registerPlainMetric({
     name: 'gatehouse_redis_up',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ajvStrict, describeAjvError } from './ajv.js';
-import type { BaseConf, ConfSchema } from './base_conf.js';
+import { type BaseConf, type ConfSchema, dbReplicasProblem } from './base_conf.js';
 import { makeLive } from './conf_live.js';
 import { DotenvSyntaxError, parseDotenv } from './dotenv_text.js';
 import { INT32_MAX } from './number_bounds.js';
@@ -63,6 +63,8 @@ export function loadConf<T extends BaseConf>(Conf: ConfClass<T>, opts: LoadConfO
     const key = field.split('.')[1] ?? '';
     throw new ConfError(`${msg.replace(/^config\./, '')}${origin[key] ? ` (from ${origin[key]})` : ''}`);
   }
+  const replicas = dbReplicasProblem(conf);
+  if (replicas) throw new ConfError(`${replicas}${origin.DB_REPLICAS ? ` (from ${origin.DB_REPLICAS})` : ''}`);
   const unknown = Conf.RELOADABLE?.find((key) => !(key in conf));
   if (unknown) throw new ConfError(`${unknown}: listed in RELOADABLE but not a config key`);
   makeLive(conf, Conf.RELOADABLE ?? []);

@@ -1,4 +1,4 @@
-import type { CacheStore } from './cache_store.js';
+import type { CacheStore, LeaseOutcome } from './cache_store.js';
 
 interface Slot {
   value: string;
@@ -8,6 +8,7 @@ interface Slot {
 /** The in-process cache of the embedded default; expiry is checked on read and swept each minute. */
 export class MemoryCache implements CacheStore {
   readonly kind = 'memory' as const;
+  readonly replicated = false;
   private readonly slots = new Map<string, Slot>();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
@@ -23,6 +24,10 @@ export class MemoryCache implements CacheStore {
     if (this.live(key)) return false;
     this.slots.set(key, { value, expiresAt: Date.now() + ttlMs });
     return true;
+  }
+
+  async leaseIfAbsent(key: string, value: string, ttlMs: number): Promise<LeaseOutcome> {
+    return (await this.setIfAbsent(key, value, ttlMs)) ? 'taken' : 'held';
   }
 
   async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {

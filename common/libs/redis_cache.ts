@@ -1,5 +1,7 @@
-import { type CommandParser, createClient, defineScript } from 'redis';
-import type { CacheStore } from './cache_store.js';
+import { type CommandParser, createClient, createSentinel, defineScript } from 'redis';
+import type { CacheStore, LeaseOutcome } from './cache_store.js';
+import { RedisSentinelLink, type SentinelClient, sentinelOptions } from './redis_sentinel_link.js';
+import { isSentinelUrl } from './redis_sentinel_url.js';
 import { RedisStallWatchdog } from './redis_stall_watchdog.js';
 
 export interface RedisCacheOptions {
@@ -47,26 +49,33 @@ function openClient(url: string) {
   });
 }
 
+type CacheClient = ReturnType<typeof openClient>;
+
 /**
  * Redis through one multiplexed node-redis client: concurrent commands share its connection
  * and are pipelined (the cache needs no blocking command nor transaction, the scripts are
  * atomic on their own). Commands fail fast while Redis is unreachable (no offline queue), and
  * fail after at most `commandTimeoutMs` (default 1000) plus a quarter of it while Redis
  * accepts them without answering (RedisStallWatchdog), so callers fall back to the database
- * instead of waiting.
+ * instead of waiting. A `redis-sentinel://` URL puts the same commands on the Sentinel set's
+ * primary (RedisSentinelLink): they fail fast while a failover has no primary yet.
  */
 export class RedisCache implements CacheStore {
   readonly kind = 'redis' as const;
-  private readonly conn: RedisStallWatchdog<ReturnType<typeof openClient>>;
+  readonly replicated: boolean;
+  private readonly conn: RedisStallWatchdog<CacheClient> | RedisSentinelLink<CacheClient>;
 
   constructor(url: string, opts: RedisCacheOptions = {}) {
+    const timeoutMs = opts.commandTimeoutMs ?? 1000;
+    this.replicated = isSentinelUrl(url);
     // Reconnection is automatic; errors surface on the commands that hit them, and the
     // server's state (down, stalled, back) is logged once per change.
-    this.conn = new RedisStallWatchdog(() => openClient(url), {
-      url,
-      member: 'cache',
-      timeoutMs: opts.commandTimeoutMs ?? 1000,
-    });
+    this.conn = this.replicated
+      ? new RedisSentinelLink<CacheClient>(
+          () => createSentinel({ ...sentinelOptions(url, { dedicated: true }), scripts: SCRIPTS }) as unknown as SentinelClient,
+          { url, member: 'cache', timeoutMs },
+        )
+      : new RedisStallWatchdog(() => openClient(url), { url, member: 'cache', timeoutMs });
   }
 
   async connect(): Promise<this> {
@@ -74,100 +83,56 @@ export class RedisCache implements CacheStore {
     return this;
   }
 
-  // Each command: sent() before, settled() after, on the client live at the time of sending.
-
-  async get(key: string): Promise<string | null> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      return await conn.client.get(key);
-    } finally {
-      conn.settled();
-    }
+  get(key: string): Promise<string | null> {
+    return this.conn.run((c) => c.get(key));
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      if (ttlSeconds) await conn.client.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } });
-      else await conn.client.set(key, value);
-    } finally {
-      conn.settled();
-    }
+    await this.conn.run((c) =>
+      ttlSeconds ? c.set(key, value, { expiration: { type: 'EX', value: ttlSeconds } }) : c.set(key, value),
+    );
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.conn.run((c) => c.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }));
+    return reply === 'OK';
+  }
+
+  /** On a Sentinel set: SET NX PX then `WAIT 1 ackMs`, both on the pool's dedicated connection. */
+  async leaseIfAbsent(key: string, value: string, ttlMs: number, ackMs: number): Promise<LeaseOutcome> {
     const conn = this.conn;
-    conn.sent();
-    try {
-      const reply = await conn.client.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
-      return reply === 'OK';
-    } finally {
-      conn.settled();
-    }
+    if (!(conn instanceof RedisSentinelLink)) return (await this.setIfAbsent(key, value, ttlMs)) ? 'taken' : 'held';
+    return conn.runAlone(async (c) => {
+      const reply = await c.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+      if (reply !== 'OK') return 'held';
+      return (await c.wait(1, ackMs)) >= 1 ? 'taken' : 'unreplicated';
+    });
   }
 
   async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      return (await conn.client.replaceIfEquals(key, expected, value, String(ttlMs))) === 1;
-    } finally {
-      conn.settled();
-    }
+    return (await this.conn.run((c) => c.replaceIfEquals(key, expected, value, String(ttlMs)))) === 1;
   }
 
   async deleteIfEquals(key: string, value: string): Promise<boolean> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      return (await conn.client.deleteIfEquals(key, value)) === 1;
-    } finally {
-      conn.settled();
-    }
+    return (await this.conn.run((c) => c.deleteIfEquals(key, value))) === 1;
   }
 
   async incrWindow(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      const [count, resetMs] = await conn.client.incrWindow(key, String(windowMs));
-      return { count, resetMs };
-    } finally {
-      conn.settled();
-    }
+    const [count, resetMs] = await this.conn.run((c) => c.incrWindow(key, String(windowMs)));
+    return { count, resetMs };
   }
 
   async decrIfPresent(key: string): Promise<void> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      await conn.client.decrIfPresent(key);
-    } finally {
-      conn.settled();
-    }
+    await this.conn.run((c) => c.decrIfPresent(key));
   }
 
   async del(...keys: string[]): Promise<void> {
     if (!keys.length) return;
-    const conn = this.conn;
-    conn.sent();
-    try {
-      await conn.client.del(keys);
-    } finally {
-      conn.settled();
-    }
+    await this.conn.run((c) => c.del(keys));
   }
 
   async ping(): Promise<void> {
-    const conn = this.conn;
-    conn.sent();
-    try {
-      await conn.client.ping();
-    } finally {
-      conn.settled();
-    }
+    await this.conn.run((c) => c.ping());
   }
 
   async close(): Promise<void> {

@@ -19,10 +19,10 @@ export interface RedisStallWatchdogOptions {
 }
 
 /**
- * Keeps one multiplexed Redis connection answering. Callers read `client` for each command and
- * wrap it in `sent()` / `settled()` (two counter updates: no timer, promise or closure per
- * command). One interval per connection, every `timeoutMs / 4` (unref'd), looks whether
- * commands are outstanding and no reply came back (and none was sent on an idle connection)
+ * Keeps one multiplexed Redis connection answering. Callers run each command through
+ * `run(command)`, or read `client` and wrap the command in `sent()` / `settled()`: two counter
+ * updates, no timer nor AbortSignal per command. One interval per connection, every
+ * `timeoutMs / 4` (unref'd), looks whether commands are outstanding and no reply came back (and none was sent on an idle connection)
  * since the last look; when that has held for `timeoutMs`, the connection counts as stalled.
  * On a free event loop a stall is detected between `timeoutMs` and `timeoutMs + timeoutMs / 4`
  * after the last progress. The looks are counted, not timed: a busy event loop delays them, and
@@ -73,6 +73,16 @@ export class RedisStallWatchdog<C extends StallableClient> {
   settled(): void {
     this.outstanding--;
     this.progress++;
+  }
+
+  /** Runs `command` on the live client, between `sent()` and `settled()`. */
+  async run<T>(command: (client: C) => Promise<T>): Promise<T> {
+    this.sent();
+    try {
+      return await command(this.client);
+    } finally {
+      this.settled();
+    }
   }
 
   /** Connects the first client; resolves once it is ready (node-redis retries until then). */

@@ -59,23 +59,33 @@ export async function runJobOnce(job: ScriptJob, log: MultLogger, scheduledAt?: 
 }
 
 /**
- * Schedules the jobs with node-cron (no overlapping runs in one process). Each tick is leased
+ * Schedules the jobs with node-cron (no overlapping runs in one process: a tick that comes
+ * while the previous one still runs is skipped here, and logged). Each tick is leased
  * through the default cache (see `cronLease`), so with a shared Redis one instance runs it.
  * Without one, only the first worker of a RUN_WORKER > 1 launcher schedules them.
  */
 export function startJobs(jobs: readonly ScriptJob[], log: MultLogger, instanceId: string): { stop(): Promise<void> } {
   if (cache().kind === 'memory' && workerIndex() !== 0) return { async stop() {} };
   const lease = cronLease(`${instanceId}:${process.pid}`);
-  const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.cron, (ctx) => runJobOnce(job, log, ctx.date), {
+  const tasks: ScheduledTask[] = jobs.map((job) => {
+    const task = cron.schedule(job.cron, (ctx) => runJobOnce(job, log, ctx.date), {
       name: job.name,
       timezone: job.timezone,
       noOverlap: true,
       distributed: !job.everyInstance,
       runCoordinator: lease,
       distributedLease: LEASE_MS,
-    }),
-  );
+    });
+    // A tick this process does not even consider (the previous run, or its lease, still
+    // going; the event loop too late) is named in the log, as a lost lease is (cron_lease.ts).
+    task.on('execution:overlap', (ctx) =>
+      log.warn(`cron tick ${job.name}:${ctx.date.toISOString()} lost here: the previous tick is still running or leasing`),
+    );
+    task.on('execution:missed', (ctx) =>
+      log.warn(`cron tick ${job.name}:${ctx.date.toISOString()} lost here: the event loop was late`),
+    );
+    return task;
+  });
   return {
     async stop() {
       await Promise.all(tasks.map((t) => t.stop()));

@@ -1,6 +1,7 @@
 import {
   type CreationOptional,
   DataTypes,
+  type FindOptions,
   type InferAttributes,
   type InferCreationAttributes,
   Model,
@@ -51,10 +52,18 @@ export class GuidanceMessage extends Model<InferAttributes<GuidanceMessage>, Inf
     return GuidanceMessage.findAll({ where: { room, seq }, order: [['seq', 'ASC']], limit });
   }
 
-  /** The `limit` newest messages of `room` before seq `before` (all when absent), oldest first. */
-  static async before(room: string, before: number | undefined, limit: number): Promise<GuidanceMessage[]> {
+  /**
+   * The `limit` newest messages of `room` before seq `before` (all when absent), oldest first.
+   * `read` may carry `MAY_LAG` (db_replicas.ts) to let a replica answer.
+   */
+  static async before(
+    room: string,
+    before: number | undefined,
+    limit: number,
+    read: Pick<FindOptions, 'useMaster'> = {},
+  ): Promise<GuidanceMessage[]> {
     const where = before === undefined ? { room } : { room, seq: { [Op.lt]: before } };
-    const rows = await GuidanceMessage.findAll({ where, order: [['seq', 'DESC']], limit });
+    const rows = await GuidanceMessage.findAll({ where, order: [['seq', 'DESC']], limit, ...read });
     return rows.reverse();
   }
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '../../common/libs/api_error.js';
+import { MAY_LAG } from '../../common/libs/db_replicas.js';
 import { INT32_MAX } from '../../common/libs/number_bounds.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { Role } from '../../common/model_db/account_role.js';
@@ -76,7 +77,8 @@ export const historyCommand: Command = {
     },
   },
   async run(_conn, data: { room: string; before?: number; limit: number }) {
-    const rows = await GuidanceMessage.before(data.room, data.before, data.limit);
+    // History may lag a replica by a moment; join catch-up and resume read the primary.
+    const rows = await GuidanceMessage.before(data.room, data.before, data.limit, MAY_LAG);
     return { data: { room: data.room, items: rows.map((r) => r.toGuide()) } };
   },
 };

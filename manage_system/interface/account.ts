@@ -2,6 +2,7 @@ import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
 import { type PageQuery, pageWindow } from '../../common/func/paging.js';
 import { containsPattern, orderBy } from '../../common/func/sql_like.js';
 import { ApiError } from '../../common/libs/api_error.js';
+import { MAY_LAG } from '../../common/libs/db_replicas.js';
 import { StaCode } from '../../common/libs/sta_code.js';
 import { Role } from '../../common/model_db/account_role.js';
 import { hashPassword } from '../../common/partner/password.js';
@@ -65,7 +66,7 @@ export class AccountListView extends ManageView {
     if (q.username) Object.assign(where, { username: { [Op.like]: containsPattern(q.username.toLowerCase()) } });
     if (q.role) Object.assign(where, { role: q.role });
     if (q.status) Object.assign(where, { status: q.status });
-    const { rows, count } = await Account.findAndCountAll({ where, order: orderBy(q.sort), ...pageWindow(q) });
+    const { rows, count } = await Account.findAndCountAll({ where, order: orderBy(q.sort), ...pageWindow(q), ...MAY_LAG });
     return this.page(
       rows.map((a) => a.toPublic()),
       count,

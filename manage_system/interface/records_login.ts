@@ -1,6 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { csvLine } from '../../common/func/csv.js';
 import { PAGE_QUERY_PROPS, type PageQuery, pageSchemaOf, pageWindow } from '../../common/func/paging.js';
+import { MAY_LAG } from '../../common/libs/db_replicas.js';
 import { dependencyFailure } from '../../common/libs/dependency_down.js';
 import { ID_MAX } from '../../common/libs/number_bounds.js';
 import { type ManageSpec, ManageView } from '../api_base.js';
@@ -66,7 +67,12 @@ export class LoginRecordListView extends ManageView {
 
   async get() {
     const q = this.query<RecordFilter & PageQuery>();
-    const { rows, count } = await RecordsLogin.findAndCountAll({ where: whereOf(q), order: [['id', 'DESC']], ...pageWindow(q) });
+    const { rows, count } = await RecordsLogin.findAndCountAll({
+      where: whereOf(q),
+      order: [['id', 'DESC']],
+      ...pageWindow(q),
+      ...MAY_LAG,
+    });
     return this.page(
       rows.map((r) => r.toPublic()),
       count,
@@ -85,6 +91,7 @@ function exportBatch(where: WhereOptions, beforeId: number | undefined): Promise
     where: beforeId ? { [Op.and]: [where, { id: { [Op.lt]: beforeId } }] } : where,
     order: [['id', 'DESC']],
     limit: BATCH,
+    ...MAY_LAG,
   });
 }
 

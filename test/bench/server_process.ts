@@ -23,7 +23,14 @@ const TAIL = 64 * 1024;
 export async function startServer(args: string[], env: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, RUN_PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RUN_PORT: String(port),
+      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

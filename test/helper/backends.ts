@@ -33,22 +33,33 @@ async function sqliteBackend(): Promise<Backend> {
   };
 }
 
-/** A fresh database on the machine's MariaDB and a private redis-server. */
-async function mysqlBackend(): Promise<Backend> {
+/** A fresh, empty database on the machine's MariaDB: its URL, and `drop()` to remove it. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const dbName = `gh_test_${randomBytes(4).toString('hex')}`;
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4`);
   await admin.end();
-  const redis = await new RedisServer().start();
   return {
-    name: 'mysql',
-    env: { DB_URL: `${MYSQL_URL.replace(/\/$/, '')}/${dbName}`, REDIS_URL: redis.url },
-    redis,
-    async teardown() {
-      await redis.kill();
+    url: `${MYSQL_URL.replace(/\/$/, '')}/${dbName}`,
+    async drop() {
       const conn = await mysql.createConnection(MYSQL_URL);
       await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
       await conn.end();
+    },
+  };
+}
+
+/** A fresh database on the machine's MariaDB and a private redis-server. */
+async function mysqlBackend(): Promise<Backend> {
+  const db = await freshDatabase();
+  const redis = await new RedisServer().start();
+  return {
+    name: 'mysql',
+    env: { DB_URL: db.url, REDIS_URL: redis.url },
+    redis,
+    async teardown() {
+      await redis.kill();
+      await db.drop();
     },
   };
 }
