@@ -53,8 +53,11 @@ describe('client address', () => {
     assert.equal(await seen('192.0.2.10', '198.51.100.1'), '192.0.2.10');
   });
 
-  it('takes X-Request-Id from any peer when no proxy is trusted, else only from a trusted proxy', async () => {
-    assert.equal(await requestIdFrom('192.0.2.10', 'trace-direct'), 'trace-direct');
+  it('takes X-Request-Id only from a trusted proxy: from no peer when none is trusted', async () => {
+    trustProxies([]);
+    const direct = await requestIdFrom('192.0.2.10', 'trace-direct');
+    assert.notEqual(direct, 'trace-direct');
+    assert.match(direct, /^[0-9a-f-]{36}$/);
     trustProxies(['127.0.0.1']);
     assert.equal(await requestIdFrom('::ffff:127.0.0.1', 'trace-proxied'), 'trace-proxied');
     const around = await requestIdFrom('192.0.2.10', 'trace-forged');

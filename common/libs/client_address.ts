@@ -75,12 +75,12 @@ export function addressOf(incoming: IncomingMessage | undefined): string {
 
 /**
  * Whether a header that a proxy in front writes for the request (`X-Request-Id`) is taken
- * from the peer of `incoming`: from any peer while `TRUSTED_PROXIES` is empty (nothing stands
- * in front, and a client's own trace id is kept), else only from a trusted proxy, so a client
- * that goes around the proxy cannot pass its own. True without a node request (`app.request()`).
+ * from the peer of `incoming`: only from a `TRUSTED_PROXIES` peer, so a client (or one that
+ * goes around the proxy) cannot choose the id its lines are logged under. With the list
+ * empty, no peer is trusted. True without a node request (`app.request()`, in-process).
  */
 export function peerMaySetRequestId(incoming: IncomingMessage | undefined): boolean {
-  if (trusted === undefined || !incoming) return true;
+  if (!incoming) return true;
   return isTrusted(plain(incoming.socket?.remoteAddress ?? ''));
 }
 
