@@ -85,9 +85,9 @@ function causeOf(err: unknown): string {
  * - commands get a timer-free bound: when commands are outstanding and no reply came for
  *   `timeoutMs` (looked at every quarter of it), all of them fail with RedisNoPrimaryError.
  *   The client is left alone: it keeps following the failover;
- * - from then on until a command is answered again, one command at a time goes through (a
- *   probe, bounded the same way) and the others fail at once, as a single server's offline
- *   client fails them;
+ * - from then on every command fails at once, as a single server's offline client fails
+ *   them, while a PING sent from the same look timer (one at a time, bounded the same way)
+ *   probes; its reply ends the search, so no caller ever waits as the probe;
  * - READONLY / MASTERDOWN / LOADING replies and node-redis's own topology errors ("None of
  *   the sentinels are available", a refused connection) become RedisNoPrimaryError too.
  * RedisNoPrimaryError is a dependency failure: 503 on HTTP, the WS equivalent.
@@ -144,11 +144,7 @@ export class RedisSentinelLink<C> {
     const client = this.client;
     const refused = this.refusal(client);
     if (refused) return Promise.reject(refused);
-    if (!this.searching) return this.bounded(() => command(client as unknown as C));
-    this.probing = true;
-    return this.bounded(() => command(client as unknown as C)).finally(() => {
-      this.probing = false;
-    });
+    return this.bounded(() => command(client as unknown as C));
   }
 
   /**
@@ -158,7 +154,7 @@ export class RedisSentinelLink<C> {
    */
   runAlone<T>(work: (client: C) => Promise<T>): Promise<T> {
     const client = this.client;
-    const refused = this.refusal(client) ?? (this.searching ? this.noPrimary() : undefined);
+    const refused = this.refusal(client);
     if (refused) return Promise.reject(refused);
     const turn = this.alone.then(() => this.bounded(() => client.use((leased) => work(leased as unknown as C))));
     this.alone = turn.catch(() => {});
@@ -189,10 +185,21 @@ export class RedisSentinelLink<C> {
     }
   }
 
-  /** Why a command must fail at once: no primary known, or one probe already looks for it. */
+  /** Why a command must fail at once: no primary known, or commands went unanswered and no probe was answered since. */
   private refusal(client: SentinelClient): RedisNoPrimaryError | undefined {
-    if (!client.isReady || (this.searching && this.probing)) return this.noPrimary();
+    if (!client.isReady || this.searching) return this.noPrimary();
     return undefined;
+  }
+
+  /** While searching: one PING at a time, from the look timer, never a caller's command. */
+  private probe(): void {
+    this.probing = true;
+    const client = this.client as unknown as { ping(): Promise<string> };
+    this.bounded(() => client.ping())
+      .catch(() => {})
+      .finally(() => {
+        this.probing = false;
+      });
   }
 
   private noPrimary(): RedisNoPrimaryError {
@@ -244,6 +251,7 @@ export class RedisSentinelLink<C> {
   }
 
   private look(): void {
+    if (this.searching && !this.probing && !this.closed) this.probe();
     if (this.pending.size === 0 || this.progress !== this.seenProgress) {
       this.seenProgress = this.progress;
       this.quietLooks = 0;
