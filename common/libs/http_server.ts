@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { answerClientError } from './client_error.js';
+import { HostResponse } from './host_response.js';
 import { ConnectionTracker } from './http_connections.js';
 
 /**
@@ -43,7 +44,14 @@ export function listen(app: Hono, port: number, hostname: string, opts: ListenOp
   let draining = false;
   return new Promise((resolve, reject) => {
     const websocket = opts.websocket ? { server: opts.websocket } : undefined;
-    const server = serve({ fetch: app.fetch, port, hostname, websocket }) as Server;
+    const server = serve({
+      fetch: app.fetch,
+      port,
+      hostname,
+      websocket,
+      // the host's headers go out with the head, not a setHeader each (host_response.ts)
+      serverOptions: { ServerResponse: HostResponse as typeof ServerResponse },
+    }) as Server;
     const connections = new ConnectionTracker(server, () => draining);
     server.once('error', reject);
     server.on('clientError', answerClientError);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { AccessLines } from './access_lines.js';
 import { addressOf, peerMaySetRequestId } from './client_address.js';
+import { HostResponse, hostHeaderSet } from './host_response.js';
 import { type RouteMeter, UNMATCHED } from './http_metrics.js';
 import type { MultLogger } from './mult_logger.js';
 import { requestContext } from './request_context.js';
@@ -75,6 +76,7 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
   const { log, isDraining } = opts;
   const skip = new Set(opts.skipAccessLog ?? []);
   const headers = opts.headers ?? [];
+  const hostHeaders = hostHeaderSet(headers);
   const limit = opts.bodyLimit ?? Number.POSITIVE_INFINITY;
   const accessLines = new AccessLines(log);
 
@@ -125,7 +127,10 @@ export function withRequestScope(fetch: Fetch, opts: RequestScopeOptions): Fetch
     env.requestId = requestId;
     env.bodyLimit = limit;
     env.log = log;
-    if (outgoing) {
+    if (outgoing instanceof HostResponse) {
+      outgoing.requestId = requestId;
+      outgoing.hostHeaders = hostHeaders;
+    } else if (outgoing) {
       outgoing.setHeader('X-Request-Id', requestId);
       for (const [name, value] of headers) outgoing.setHeader(name, value);
     }
