@@ -25,7 +25,10 @@
  * their order each round); the tables give medians over the rounds. A row with errors (status >= 400,
  * socket errors, timeouts) gets no ratio.
  *
- *   npm run bench:http -- [--rounds 5] [--seconds 5] [--connections 50] [--only health,me,post,workers]
+ *   npm run bench:http -- [--rounds 5] [--seconds 5] [--connections 50] [--only health,me,post,workers] [--no-pin]
+ * With 2+ CPUs the servers run pinned to the last CPU and wrk with this script on the others
+ * (`taskset`, test/bench/cpu_pinning.ts): unpinned, rows swing by a third between runs on a
+ * 2-core machine. `--no-pin` leaves placement to the scheduler.
  * Node 24 vs Node 20: the servers run under the Node that runs this script, e.g.
  *   PATH=/path/to/node24/bin:$PATH npm run bench:http
  *   /usr/bin/node --import tsx test/rescript_bench_http.ts      (Node 20)
@@ -35,6 +38,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { pinCpus, pinning } from './bench/cpu_pinning.js';
 import { ECHO_BODY } from './bench/echo_schema.js';
 import { loadTool } from './bench/load_gen.js';
 import { measure } from './bench/measure.js';
@@ -52,7 +56,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     only: { type: 'string', default: ENDPOINTS.join(',') },
+    pin: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
@@ -60,6 +66,7 @@ const connections = Number(values.connections);
 const only = values.only.split(',').map((s) => s.trim()) as Endpoint[];
 for (const e of only) if (!ENDPOINTS.includes(e)) throw new Error(`--only: unknown ${e} (known: ${ENDPOINTS.join(', ')})`);
 if (!(rounds >= 1 && seconds >= 1 && connections >= 1)) throw new Error('--rounds, --seconds and --connections must be >= 1');
+const pinned = values.pin && pinCpus();
 const wants = (...endpoints: Endpoint[]) => endpoints.some((e) => only.includes(e));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -147,6 +154,7 @@ try {
   const header =
     `servers on Node ${nodeVersion} (${process.execPath}); load: ${loadTool === 'wrk' ? 'wrk -t1' : 'autocannon'} -c${connections}, ${seconds}s per ` +
     `measurement, ${rounds} rounds; ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; ` +
+    (pinned ? `servers on CPU ${pinning.server}, load and this script on CPU ${pinning.load}; ` : 'not pinned to CPUs; ') +
     `gatehouse on MariaDB + private Redis${seeded ? `; peer session JSON ${seeded}` : ''}` +
     (twoWorkers ? `; the RUN_WORKER=2 launcher runs as ${processTree(twoWorkers.pid).length} processes` : '');
   say(header);

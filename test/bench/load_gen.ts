@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { onCpus, pinning } from './cpu_pinning.js';
 
 /** One endpoint under load: the same request, repeated on every connection. */
 export interface LoadSpec {
@@ -73,7 +74,9 @@ function wrkScript(spec: LoadSpec, dir: string): string {
 async function runWrk(spec: LoadSpec, seconds: number, connections: number, dir: string): Promise<LoadResult> {
   const script = wrkScript(spec, dir);
   try {
-    const out = await run(WRK!, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, spec.url]);
+    const wrk = [WRK!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, spec.url];
+    const [cmd, ...args] = onCpus(pinning.load, wrk);
+    const out = await run(cmd as string, args);
     const line = /BENCH_RESULT ([\d ]+)/.exec(out)?.[1];
     if (!line) throw new Error(`wrk printed no totals:\n${out}`);
     const [requests, durationUs, connect, read, write, status, timeout] = line.trim().split(' ').map(Number) as number[];

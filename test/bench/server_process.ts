@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort, waitForPort } from '../helper/ports.js';
+import { onCpus, pinning } from './cpu_pinning.js';
 
 /** A server under load, in its own process, run by the same Node binary as this script. */
 export interface BenchServer {
@@ -22,7 +23,8 @@ const TAIL = 64 * 1024;
  */
 export async function startServer(args: string[], env: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const [cmd, ...argv] = onCpus(pinning.server, [process.execPath, '--import', 'tsx', ...args]);
+  const proc = spawn(cmd as string, argv, {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
