@@ -25,12 +25,16 @@ export class ConnectionTracker {
   private readonly conns = new Map<Socket, ConnState>();
 
   constructor(server: Server, isDraining: () => boolean) {
-    server.on('connection', (socket: Socket) => {
-      this.conns.set(socket, { busy: 0, idleSince: performance.now(), bytesAtIdle: 0 });
-      socket.once('close', () => this.conns.delete(socket));
-    });
-    // One listener for every response, made once: a closure per request would be an allocation each.
+    // One listener for every socket and every response, made once: a closure per socket would
+    // stay as long as the socket (an upgraded WebSocket: hours), one per request an allocation each.
     const conns = this.conns;
+    function onSocketClose(this: Socket) {
+      conns.delete(this);
+    }
+    server.on('connection', (socket: Socket) => {
+      conns.set(socket, { busy: 0, idleSince: performance.now(), bytesAtIdle: 0 });
+      socket.on('close', onSocketClose);
+    });
     function onClose(this: ServerResponse) {
       const state = conns.get(this.req.socket);
       if (!state) return;

@@ -41,7 +41,7 @@ export class DailyFileTarget implements LineTarget {
       const now = Date.now();
       if (this.fd === undefined || now >= this.nextDayAt) this.open(now);
       else if (now - this.checkedAt >= FOLLOW_MS) this.follow(now);
-      writeAll(this.fd as number, Buffer.from(`${line}\n`));
+      writeAll(this.fd as number, `${line}\n`);
     } catch (err) {
       done(err as Error);
       return;
@@ -108,8 +108,16 @@ export class DailyFileTarget implements LineTarget {
   }
 }
 
-/** fs.writeSync may write part of a buffer (a disk filling up); the rest, or the error, follows. */
-function writeAll(fd: number, buf: Buffer): void {
+/**
+ * Writes the text as given (Node encodes it into a scratch buffer freed at once): a Buffer
+ * made here would hold its native memory until a garbage collection, and a busy gateway
+ * writing a line per socket grows its malloc heap with them (test/rescript_bench_ws.ts).
+ * fs.writeSync may write part of it (a disk filling up); the rest, or the error, follows.
+ */
+function writeAll(fd: number, text: string): void {
+  const written = fs.writeSync(fd, text);
+  if (written === Buffer.byteLength(text)) return;
+  const rest = Buffer.from(text).subarray(written);
   let done = 0;
-  while (done < buf.length) done += fs.writeSync(fd, buf, done);
+  while (done < rest.length) done += fs.writeSync(fd, rest, done);
 }

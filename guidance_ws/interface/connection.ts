@@ -21,6 +21,14 @@ const VALIDATORS = new Map<string, InputCheck<unknown>>(
   Object.entries(COMMANDS).map(([name, c]) => [name, compileJsonInput(commandDataSchema(c), 'data', `command ${name}`)]),
 );
 
+/** The open sockets of one session token on this instance, and the session they act as (shared by them). */
+export interface TokenSockets {
+  readonly tokenHash: string;
+  /** The latest resolved session (a role change replaces it). */
+  session: SessionInfo;
+  readonly conns: Set<Conn>;
+}
+
 /**
  * One client socket: its session, its rooms and its error boundary. Frames run in arrival
  * order; a pipelined command (send) starts at once so a busy sender's messages can be
@@ -42,11 +50,17 @@ export class Conn implements HeartbeatPeer, BucketState {
   constructor(
     readonly gw: Gateway,
     readonly ws: WebSocket,
-    public session: SessionInfo,
-    readonly tokenHash: string,
+    readonly sockets: TokenSockets,
+    /** The upgrade's request id, for the logs. */
     readonly id: string,
+    /** The client's address (the socket quota counts by it). */
+    readonly address: string,
   ) {
     this.tokens = gw.conf.WS_RATE_BURST;
+  }
+
+  get session(): SessionInfo {
+    return this.sockets.session;
   }
 
   member(room: string): Member | undefined {

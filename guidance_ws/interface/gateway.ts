@@ -8,7 +8,7 @@ import type { SessionInfo } from '../../common/model_rc/login_session.js';
 import { guidanceWriter } from '../../common/partner/guidance_writer.js';
 import type { SysConf } from '../config/sys_conf.js';
 import { Close } from './close_codes.js';
-import { Conn } from './connection.js';
+import { Conn, type TokenSockets } from './connection.js';
 import { RoomHub } from './room_hub.js';
 import { startSessionSweep } from './session_sweep.js';
 import { SocketQuota } from './socket_quota.js';
@@ -25,9 +25,8 @@ export class Gateway {
   readonly wss: WebSocketServer;
   readonly hub: RoomHub;
   readonly conns = new Set<Conn>();
-  private readonly byToken = new Map<string, Set<Conn>>();
+  private readonly byToken = new Map<string, TokenSockets>();
   private readonly quota: SocketQuota<Conn>;
-  private readonly addressOf = new WeakMap<Conn, string>();
   private readonly stoppers: (() => void)[] = [];
   draining = false;
 
@@ -65,13 +64,17 @@ export class Gateway {
     return {
       onOpen: (_evt, ctx) => {
         const ws = ctx.raw as unknown as WebSocket;
-        const refusal = this.quota.refusal(this.byToken.get(tokenHash), session.account_id, address);
+        const same = this.byToken.get(tokenHash);
+        const refusal = this.quota.refusal(same?.conns, session.account_id, address);
         if (refusal) {
           ws.close(Close.SOCKET_CAP.code, refusal);
           return;
         }
-        conn = new Conn(this, ws, session, tokenHash, id);
-        this.add(conn, address);
+        // The sockets of one token share its record: one session object and one hash string, however many.
+        const sockets = same ?? { tokenHash, session, conns: new Set<Conn>() };
+        sockets.session = session;
+        conn = new Conn(this, ws, sockets, id, address);
+        this.add(conn);
         wsOpened();
         const opened = conn;
         const before = listenersOf(opened.ws);
@@ -90,13 +93,13 @@ export class Gateway {
 
   /** Closes every socket of a session that is no longer live. */
   endSession(tokenHash: string): void {
-    for (const conn of this.byToken.get(tokenHash) ?? []) conn.close(Close.SESSION.code, 'session revoked or expired');
+    for (const conn of this.byToken.get(tokenHash)?.conns ?? []) conn.close(Close.SESSION.code, 'session revoked or expired');
   }
 
   /** A role changed in manage_system: it applies to the next command. */
   setRole(tokenHash: string, role: string): void {
-    for (const conn of this.byToken.get(tokenHash) ?? [])
-      if (conn.session.role !== role) conn.session = { ...conn.session, role };
+    const sockets = this.byToken.get(tokenHash);
+    if (sockets && sockets.session.role !== role) sockets.session = { ...sockets.session, role };
   }
 
   /** Graceful stop: refuse new sockets, let stores in flight finish, then close every socket with 1001 once its frames are answered. */
@@ -113,23 +116,21 @@ export class Gateway {
     for (const conn of this.conns) conn.ws.terminate();
   }
 
-  private add(conn: Conn, address: string): void {
+  private add(conn: Conn): void {
     this.conns.add(conn);
-    this.quota.add(conn, conn.session.account_id, address);
-    this.addressOf.set(conn, address);
-    let same = this.byToken.get(conn.tokenHash);
-    if (!same) this.byToken.set(conn.tokenHash, (same = new Set()));
-    same.add(conn);
+    this.quota.add(conn, conn.session.account_id, conn.address);
+    this.byToken.set(conn.sockets.tokenHash, conn.sockets);
+    conn.sockets.conns.add(conn);
   }
 
   /** The socket closed: forget it and leave its rooms. */
   detach(conn: Conn): void {
     conn.closed = true;
     this.conns.delete(conn);
-    const same = this.byToken.get(conn.tokenHash);
-    same?.delete(conn);
-    if (same?.size === 0) this.byToken.delete(conn.tokenHash);
-    this.quota.remove(conn, conn.session.account_id, this.addressOf.get(conn) ?? '');
+    const { sockets } = conn;
+    sockets.conns.delete(conn);
+    if (sockets.conns.size === 0 && this.byToken.get(sockets.tokenHash) === sockets) this.byToken.delete(sockets.tokenHash);
+    this.quota.remove(conn, conn.session.account_id, conn.address);
     for (const member of [...conn.members]) this.hub.leave(member);
   }
 }

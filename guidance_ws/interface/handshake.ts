@@ -21,6 +21,14 @@ function tokenOf(c: Context): string | undefined {
 }
 
 /**
+ * A flat copy of a text kept as long as a socket: `crypto.randomUUID()` builds the request id
+ * as a tree of ~20 joined pieces (about 600 bytes of heap where a flat copy takes 56).
+ */
+function flatCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
  * `GET /v1/guide`: checks the session token (shared session cache, database fallback), then
  * upgrades. A WebSocket client without a live session is upgraded and closed at once with
  * 4401 and the reason, which browsers can read (a refused upgrade only shows them 1006);
@@ -39,7 +47,7 @@ export function guideHandler(gw: Gateway): Handler {
     if (!token || !session) {
       return upgradeWebSocket(c, { onOpen: (_evt, ws) => ws.close(Close.SESSION.code, reason) });
     }
-    return upgradeWebSocket(c, gw.events(session, hashToken(token), requestIdOf(c), clientAddress(c)), {
+    return upgradeWebSocket(c, gw.events(session, hashToken(token), flatCopy(requestIdOf(c)), clientAddress(c)), {
       onError: (err) => gw.log.failed('guide socket handler failed', err as Error),
     });
   };
