@@ -66,6 +66,7 @@ const connections = Number(values.connections);
 const only = values.only.split(',').map((s) => s.trim()) as Endpoint[];
 for (const e of only) if (!ENDPOINTS.includes(e)) throw new Error(`--only: unknown ${e} (known: ${ENDPOINTS.join(', ')})`);
 if (!(rounds >= 1 && seconds >= 1 && connections >= 1)) throw new Error('--rounds, --seconds and --connections must be >= 1');
+const cores = os.availableParallelism(); // before pinning narrows this process to the load CPUs
 const pinned = values.pin && pinCpus();
 const wants = (...endpoints: Endpoint[]) => endpoints.some((e) => only.includes(e));
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -153,7 +154,7 @@ try {
   const nodeVersion = execFileSync(process.execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const header =
     `servers on Node ${nodeVersion} (${process.execPath}); load: ${loadTool === 'wrk' ? 'wrk -t1' : 'autocannon'} -c${connections}, ${seconds}s per ` +
-    `measurement, ${rounds} rounds; ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; ` +
+    `measurement, ${rounds} rounds; ${cores} cores, load average ${os.loadavg()[0]!.toFixed(2)} at start; ` +
     (pinned ? `servers on CPU ${pinning.server}, load and this script on CPU ${pinning.load}; ` : 'not pinned to CPUs; ') +
     `gatehouse on MariaDB + private Redis${seeded ? `; peer session JSON ${seeded}` : ''}` +
     (twoWorkers ? `; the RUN_WORKER=2 launcher runs as ${processTree(twoWorkers.pid).length} processes` : '');
