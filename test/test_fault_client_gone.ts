@@ -93,6 +93,8 @@ for (const name of BACKEND_NAMES) {
         ADMIN_PASSWORD: adminPassword,
         NOTIFY_WEBHOOK_URL: receiver.url,
         NOTIFY_500_BURST: '1',
+        // the raw requests below name themselves by X-Request-Id, as a proxy in front would
+        TRUSTED_PROXIES: '127.0.0.1,::1',
       });
       const login = await client(svc.url)('POST', '/v1/auth/login', { body: { username: 'admin', password: adminPassword } });
       token = login.body.data.token;

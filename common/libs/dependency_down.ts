@@ -83,15 +83,20 @@ function databaseFailure(err: unknown): DependencyFailure | undefined {
   return undefined;
 }
 
-function redisFailure(err: unknown): DependencyFailure | undefined {
-  const down =
+/** A node-redis error that says the server (or a Sentinel set's primary) cannot be reached, not that a command was wrong. */
+export function isRedisUnreachable(err: unknown): err is Error {
+  return (
     err instanceof ClientClosedError ||
     err instanceof ClientOfflineError ||
     err instanceof SocketClosedUnexpectedlyError ||
     err instanceof ConnectionTimeoutError ||
     err instanceof RedisTimeoutError ||
-    err instanceof RedisNoPrimaryError;
-  if (!down) return undefined;
+    err instanceof RedisNoPrimaryError
+  );
+}
+
+function redisFailure(err: unknown): DependencyFailure | undefined {
+  if (!isRedisUnreachable(err)) return undefined;
   return failure('redis', 'unreachable', 'redis is unreachable', err.message);
 }
 

@@ -1,14 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  ErrorReply,
-  type RedisSentinelOptions,
-  TimeoutError as RedisTimeoutError,
-  SocketClosedUnexpectedlyError,
-} from 'redis';
+import { ErrorReply, type RedisSentinelOptions } from 'redis';
+import { isRedisUnreachable } from './dependency_down.js';
 import { dependencyState } from './dependency_state.js';
 import { RedisNoPrimaryError } from './redis_no_primary.js';
 import { parseSentinelUrl, sentinelStateName } from './redis_sentinel_url.js';
@@ -236,13 +229,7 @@ export class RedisSentinelLink<C> {
     if (err instanceof ErrorReply) {
       return NOT_PRIMARY.test(err.message) ? new RedisNoPrimaryError(this.set, err.message) : err;
     }
-    const known =
-      err instanceof ClientClosedError ||
-      err instanceof ClientOfflineError ||
-      err instanceof SocketClosedUnexpectedlyError ||
-      err instanceof ConnectionTimeoutError ||
-      err instanceof RedisTimeoutError ||
-      err instanceof RedisNoPrimaryError;
+    const known = isRedisUnreachable(err);
     // A programming error stays one; anything else thrown from below is the topology's.
     const bug =
       err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError;
