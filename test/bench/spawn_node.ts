@@ -21,7 +21,7 @@ export async function startWithFlags(entry: string, flags: string[], env: Record
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
   await Promise.race([
     waitForPort(port, 30_000),
     exited.then((code) => Promise.reject(new Error(`${entry} exited with ${code}:\n${out}`))),
@@ -31,9 +31,9 @@ export async function startWithFlags(entry: string, flags: string[], env: Record
     port,
     url: `http://127.0.0.1:${port}`,
     output: () => out,
+    exited,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-      proc.kill(signal);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
     },
   };

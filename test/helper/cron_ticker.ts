@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Ticker {
   proc: ChildProcess;
+  /** The exit code, once everything it printed is in `output()`. */
   exited: Promise<number | null>;
   /** Everything it printed so far (its log lines go to stdout too). */
   output(): string;
@@ -16,7 +17,8 @@ export function startTicker(env: Record<string, string>): Promise<Ticker> {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  // 'close', not 'exit': at 'exit' its last lines (a lost tick) may still be in the pipes, unread.
+  const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
   let out = '';
   proc.stderr?.on('data', (d) => (out += d));
   proc.stdout?.on('data', (d) => (out += d));

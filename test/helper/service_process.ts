@@ -8,7 +8,9 @@ export interface ServiceProcess {
   url: string;
   /** Everything the process printed so far. */
   output(): string;
-  /** SIGTERM, then the exit code. */
+  /** The exit code, once the process exited and everything it printed is in `output()`. */
+  exited: Promise<number | null>;
+  /** SIGTERM, then the exit code (as `exited`). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -28,7 +30,8 @@ export async function startService(
   let out = '';
   proc.stdout?.on('data', (d) => (out += d));
   proc.stderr?.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': at 'exit' the last lines may still be in the pipes, unread.
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${launcher} did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
@@ -50,9 +53,9 @@ export async function startService(
     port,
     url: `http://127.0.0.1:${port}`,
     output: () => out,
+    exited,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-      proc.kill(signal);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
     },
   };
@@ -76,6 +79,6 @@ export function runToExit(
     let output = '';
     proc.stdout.on('data', (d) => (output += d));
     proc.stderr.on('data', (d) => (output += d));
-    proc.once('exit', (code) => resolve({ code, output }));
+    proc.once('close', (code) => resolve({ code, output }));
   });
 }
