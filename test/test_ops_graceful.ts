@@ -5,6 +5,7 @@ import { tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
 import { failedBefore, Load, now, type Shot } from './helper/load.js';
 import { type ServiceProcess, startService } from './helper/service_process.js';
+import { until } from './helper/wait.js';
 
 const PASSWORD = 'graceful-pw';
 
@@ -79,7 +80,9 @@ describe('graceful stop under load', function () {
       const { svc, load } = await startLoaded(envFor(workers), workers);
       const signalAt = now();
       const code = await svc.stop('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
+      // the load goes on against the stopped port until one of its requests has been refused
+      const refusedAfter = () => load.shots.some((s) => s.sentAt > signalAt && s.error);
+      await until(async () => refusedAfter(), 15_000, 20);
       const shots = await load.stop();
 
       assert.equal(code, 0, svc.output());
@@ -108,7 +111,8 @@ describe('graceful stop under load', function () {
     const again = await startService('http_manage_system.ts', { ...env, RUN_PORT: String(svc.port) }, 60_000);
     const restartedAt = now();
     try {
-      await new Promise((r) => setTimeout(r, 1000));
+      const servedAgain = () => load.shots.some((s) => s.sentAt > restartedAt && s.status === 200);
+      await until(async () => servedAgain(), 15_000, 20);
       const shots = await load.stop();
       const failures = failedBefore(shots, signalAt);
       assert.equal(failures.length, 0, `${failures.length} requests sent before the stop failed: ${describeFailures(failures)}`);
