@@ -47,12 +47,19 @@ describe('scheduled scripts across instances', function () {
     const twice = [...seen].filter(([, n]) => n > 1).map(([t]) => new Date(t).toISOString());
     assert.deepEqual(twice, [], 'ticks run more than once');
 
-    // Every whole second while all instances were up (a second of margin at each end).
+    // Every whole second while all instances were up (a second of margin at each end). A tick
+    // no instance could even consider (each one's event loop came too late, on a loaded
+    // machine) is logged by each as lost here; any other tick nobody ran is a failure.
     const from = Math.ceil(allUp / 1000) * 1000 + 1000;
     const to = Math.floor(stopping / 1000) * 1000 - 1000;
+    const lostHere = tickers.map(
+      (t) => new Set([...t.output().matchAll(/cron tick tick_probe:(\S+) lost here/g)].map((m) => Date.parse(m[1]!))),
+    );
     const missed: string[] = [];
-    for (let t = from; t <= to; t += 1000) if (!seen.has(t)) missed.push(new Date(t).toISOString());
-    assert.deepEqual(missed, [], 'ticks no instance ran');
+    for (let t = from; t <= to; t += 1000) {
+      if (!seen.has(t) && !lostHere.every((lost) => lost.has(t))) missed.push(new Date(t).toISOString());
+    }
+    assert.deepEqual(missed, [], 'ticks no instance ran nor every instance logged lost');
     assert.ok((to - from) / 1000 + 1 >= RUN_MS / 1000 - 3, 'the window covers most of the run');
   });
 });
