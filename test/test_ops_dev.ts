@@ -250,11 +250,12 @@ describe('output that is no terminal (journald, a pipe): unchanged', function ()
     assert.equal(count(stderr, 'audit write failed'), 1, stderr);
     assert.equal(count(stdout, 'audit write failed'), 0, stdout);
     const logs = `${dir}/logs`;
-    const fileLines = new Set(
-      ['info', 'access'].flatMap((kind) => readLogs(logs, 'manage_system', kind).split('\n')).filter(Boolean),
-    );
-    // everything printed since start, both streams
+    // everything printed since start, both streams; taken before the files are read, which then
+    // hold all of it (a line printed later, a scheduled script's say, may not be there yet)
     const printed = svc.output().split('\n').filter(Boolean);
+    const fileText = () => ['info', 'access'].map((kind) => readLogs(logs, 'manage_system', kind)).join('\n');
+    await until(async () => printed.every((line) => fileText().includes(line)), 5000, 50);
+    const fileLines = new Set(fileText().split('\n').filter(Boolean));
     assert.ok(printed.some((l) => l.includes('listening on')) && printed.some((l) => l.includes(`[${rid}]`)));
     for (const line of printed) {
       assert.match(line, LINE);
