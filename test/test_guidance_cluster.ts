@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { describeGuidance, uniqueRoom } from './helper/guidance_suite.js';
 import { type GuideClient, range, seqsOf } from './helper/ws_client.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describeGuidance(
   'guidance_ws across instances (MariaDB + Redis)',
   (ctx) => {
@@ -123,7 +121,6 @@ describeGuidance(
       assert.equal((await viewer.waitClosed()).code, 1001);
       assert.equal(await exit, 0);
       await operator.request('send', { room, body: 'two' });
-      await sleep(100);
       const back = await ctx.connect({ gateway: 1 });
       await back.request('join', { room, since: seen[seen.length - 1] });
       const last = await operator.request('send', { room, body: 'three' });
