@@ -5,6 +5,7 @@ import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { columnsOf, modelSource, SCRATCH, schemaText } from './helper/migrate_sandbox.js';
 import { describeMigrate, type MigrateCtx } from './helper/migrate_suite.js';
+import { until } from './helper/wait.js';
 
 const T = ['-t', SCRATCH];
 const ID = 'id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }';
@@ -59,12 +60,27 @@ describeMigrate('migration CLI: locks, failures, fakes', (ctx) => {
     await ctx.box.ok(['init', ...T]);
     await ctx.box.ok(['migrate', '--name', 'init', ...T]);
     await ctx.box.ok(['migrate', '--empty', '--name', 'slow', ...T]);
-    fillNewest(ctx.box, "  await m.step('hold the lock a while', () => new Promise((r) => setTimeout(r, 2000)));", '');
+    // The lock is held until this test saw another process wait for it, however late that
+    // process starts: a fixed hold could end before a slow start reached the lock.
+    const release = path.join(ctx.box.root, 'release-the-lock');
+    fillNewest(
+      ctx.box,
+      `  await m.step('hold the lock until released', async () => {
+    const { existsSync } = await import('node:fs');
+    while (!existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 50));
+  });`,
+      '',
+    );
     ctx.box.setModels({ ...item([TITLE, SCORE]), note: NOTE });
     await ctx.box.ok(['migrate', '--name', 'score and note', ...T]);
     names = ctx.box.migrations().map((f) => f.replace(/\.ts$/, ''));
 
-    const runs = await Promise.all([1, 2, 3].map(() => ctx.box.db(['upgrade', ...T])));
+    let printed = '';
+    const started = Promise.all([1, 2, 3].map(() => ctx.box.db(['upgrade', ...T], {}, (chunk) => (printed += chunk))));
+    // released either way, so a lock that makes nobody wait fails the assertion below rather than hanging
+    await until(async () => /waiting for another process's migration lock/.test(printed), 60_000, 50);
+    fs.writeFileSync(release, '');
+    const runs = await started;
     for (const run of runs) assert.equal(run.code, 0, run.err);
     const applied = runs.flatMap((r) => [...r.out.matchAll(/applied (\S+)/g)].map((m) => m[1])).sort();
     assert.deepEqual(applied, names);

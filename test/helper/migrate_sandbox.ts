@@ -42,15 +42,21 @@ export class Sandbox {
     this.write('config/model_list.ts', `export const MODEL_LIST: string[] = [${list.join(', ')}];\n`);
   }
 
-  /** Runs `tools/db.ts <args>` in the sandbox as its own process. */
-  db(args: string[], extraEnv: Record<string, string> = {}): Promise<DbRun> {
+  /**
+   * Runs `tools/db.ts <args>` in the sandbox as its own process; `onOut` sees its stdout as
+   * it comes. Resolves on 'close', not 'exit': at 'exit' its last lines may still be unread.
+   */
+  db(args: string[], extraEnv: Record<string, string> = {}, onOut?: (chunk: string) => void): Promise<DbRun> {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, DB_URL: this.dbUrl, ...extraEnv };
     const proc = spawn(process.execPath, ['--import', 'tsx', 'tools/db.ts', ...args], { cwd: this.root, env });
     let out = '';
     let err = '';
-    proc.stdout.on('data', (d) => (out += d));
+    proc.stdout.on('data', (d) => {
+      out += d;
+      onOut?.(String(d));
+    });
     proc.stderr.on('data', (d) => (err += d));
-    return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err })));
+    return new Promise((resolve) => proc.once('close', (code) => resolve({ code, out, err })));
   }
 
   /** Like `db`, but throws with the output unless it exits 0. */
