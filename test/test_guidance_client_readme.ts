@@ -29,7 +29,8 @@ class Run {
     this.proc = spawn(process.execPath, ['follow.mjs'], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
     this.proc.stdout!.on('data', (d) => (this.out += d));
     this.proc.stderr!.on('data', (d) => (this.out += d));
-    this.exited = new Promise((resolve) => this.proc.once('exit', resolve));
+    // 'close', not 'exit': at 'exit' its last lines may still be in the pipes, unread
+    this.exited = new Promise((resolve) => this.proc.once('close', resolve));
   }
 
   /** Resolves with the first match of `re` in the output; rejects if the process ends or 10 s pass first. */
@@ -44,12 +45,12 @@ class Run {
       const done = (err?: Error, m?: RegExpMatchArray) => {
         clearTimeout(timer);
         this.proc.stdout!.off('data', check);
-        this.proc.off('exit', onExit);
+        this.proc.off('close', onExit);
         if (err) reject(err);
         else resolve(m!);
       };
       this.proc.stdout!.on('data', check);
-      this.proc.once('exit', onExit);
+      this.proc.once('close', onExit);
       check();
     });
   }

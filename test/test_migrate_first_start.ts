@@ -14,7 +14,7 @@ function runPrinted(command: string, env: Record<string, string>): Promise<{ cod
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out })));
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, out })));
 }
 
 for (const name of BACKEND_NAMES) {

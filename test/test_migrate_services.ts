@@ -19,7 +19,7 @@ function dbCli(args: string[]): Promise<{ code: number | null; out: string }> {
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out })));
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, out })));
 }
 
 function captureLog() {

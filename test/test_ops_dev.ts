@@ -196,7 +196,7 @@ describe('npm run dev: names', () => {
       let err = '';
       proc.stdout.on('data', (d) => (out += d));
       proc.stderr.on('data', (d) => (err += d));
-      proc.once('exit', (code) => resolve({ code, out, err }));
+      proc.once('close', (code) => resolve({ code, out, err }));
     });
 
   it('refuses an unknown launcher with one line and exit 2', async () => {

@@ -87,7 +87,7 @@ export class Sandbox {
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
-    return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, out, err: '' })));
+    return new Promise((resolve) => proc.once('close', (code) => resolve({ code, out, err: '' })));
   }
 
   remove(): void {
