@@ -37,7 +37,12 @@ function statementsOf(out: string): string[] {
 
 /** Replaces the body of `up` and `down` in the newest migration (what a person does with `--empty`). */
 function fillNewest(box: { migrationsDir: string; migrations(): string[] }, up: string, down: string): string {
-  const file = path.join(box.migrationsDir, box.migrations().at(-1)!);
+  return fillMigration(box, -1, up, down);
+}
+
+/** `fillNewest` for the migration at `index` (`Array.at`) of the sandbox's list. */
+function fillMigration(box: { migrationsDir: string; migrations(): string[] }, index: number, up: string, down: string): string {
+  const file = path.join(box.migrationsDir, box.migrations().at(index)!);
   const text = fs
     .readFileSync(file, 'utf8')
     .replace(
@@ -60,20 +65,18 @@ describeMigrate('migration CLI: locks, failures, fakes', (ctx) => {
     await ctx.box.ok(['init', ...T]);
     await ctx.box.ok(['migrate', '--name', 'init', ...T]);
     await ctx.box.ok(['migrate', '--empty', '--name', 'slow', ...T]);
-    // The lock is held until this test saw another process wait for it, however late that
-    // process starts: a fixed hold could end before a slow start reached the lock.
-    const release = path.join(ctx.box.root, 'release-the-lock');
-    fillNewest(
-      ctx.box,
-      `  await m.step('hold the lock until released', async () => {
-    const { existsSync } = await import('node:fs');
-    while (!existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 50));
-  });`,
-      '',
-    );
     ctx.box.setModels({ ...item([TITLE, SCORE]), note: NOTE });
     await ctx.box.ok(['migrate', '--name', 'score and note', ...T]);
     names = ctx.box.migrations().map((f) => f.replace(/\.ts$/, ''));
+    // The process that takes the lock holds it until this test saw another one wait for it,
+    // however late that one starts (a fixed hold could end first): 'slow' finishes loading,
+    // which the holder does under the lock and outside any transaction, only once released.
+    const release = path.join(ctx.box.root, 'release-the-lock');
+    const slow = fillMigration(ctx.box, 1, "  await m.step('a step', async () => {});", '');
+    fs.appendFileSync(
+      slow,
+      `\nconst { existsSync } = await import('node:fs');\nwhile (!existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 50));\n`,
+    );
 
     let printed = '';
     const started = Promise.all([1, 2, 3].map(() => ctx.box.db(['upgrade', ...T], {}, (chunk) => (printed += chunk))));
