@@ -5,18 +5,19 @@
  * seconds. Prints the series, then one line a minute for each server; exits 1 on any error or
  * when a series keeps growing. `--snapshots 120,480` writes the gateway's heap snapshots at
  * those seconds into `--snapshot-dir` (default: the current directory), to compare offline.
- * `--node-options` adds Node/V8 flags to both servers (e.g. a fixed young generation size).
+ * Both servers run as the shipped systemd unit starts them (its Node flags and environment,
+ * test/bench/unit_env.ts); `--node-options` adds Node/V8 flags through NODE_OPTIONS.
  *   npm run soak -- [--seconds 600] [--every 10] [--snapshots 120,480] [--snapshot-dir /tmp/x]
- *                   [--node-options="--max-semi-space-size=16 --min-semi-space-size=16"]
+ *                   [--node-options="--max-old-space-size=512"]
  * Runs on MariaDB + a private Redis when MariaDB answers, else on SQLite with in-process cache.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startWithFlags } from './bench/spawn_node.js';
 import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
-import { startService } from './helper/service_process.js';
 import { GuideClient } from './helper/ws_client.js';
 
 const { values } = parseArgs({
@@ -70,9 +71,9 @@ const logDir = tempDir('soak');
 const probe = pathToFileURL(path.resolve('test/helper/memory_probe.mjs')).href;
 const nodeOptions = `--import=${probe} ${values['node-options']}`.trim();
 const env = { ...backend.env, LOG_DIR: logDir, MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: nodeOptions };
-const manage = await startService('http_manage_system.ts', { ...env, ADMIN_PASSWORD: password });
+const manage = await startWithFlags('http_manage_system.ts', [], { ...env, ADMIN_PASSWORD: password });
 const snapshotOptions = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${path.resolve(values['snapshot-dir'])}`;
-const gateway = await startService('ws_guidance.ts', {
+const gateway = await startWithFlags('ws_guidance.ts', [], {
   ...env,
   NODE_OPTIONS: snapshotAt.length ? `${env.NODE_OPTIONS} ${snapshotOptions}` : env.NODE_OPTIONS,
 });

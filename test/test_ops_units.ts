@@ -64,7 +64,10 @@ describe('systemd units', function () {
       assert.ok(!/^User=/m.test(usr), 'a user unit runs as its user');
       for (const k of [s, keys(usr)]) {
         assert.equal(k.WorkingDirectory, process.cwd());
-        assert.equal(k.ExecStart, `${process.execPath} --enable-source-maps ${dist}/${launcher}.js`);
+        assert.equal(
+          k.ExecStart,
+          `${process.execPath} --enable-source-maps --min-semi-space-size=16 --max-semi-space-size=16 ${dist}/${launcher}.js`,
+        );
         assert.equal(k.EnvironmentFile, `-${envFile}`);
         assert.equal(k.ExecReload, '/bin/kill -HUP $MAINPID');
         assert.equal(k.Restart, 'on-failure');
@@ -77,6 +80,21 @@ describe('systemd units', function () {
       assert.equal(s.ProtectSystem, 'strict');
       assert.ok(s.ReadWritePaths?.split(' ').includes(`-${dir}/logs`), s.ReadWritePaths);
     }
+  });
+
+  it('starts Node with a fixed young generation and two malloc arenas, flags this Node accepts', () => {
+    const unit = fs.readFileSync(path.join(render([]), `${PROJECT}-${launchers[0]}.service`), 'utf8');
+    assert.match(unit, /^Environment=MALLOC_ARENA_MAX=2$/m);
+    const flags = keys(unit).ExecStart!.split(' ').slice(1, -1);
+    const r = spawnSync(
+      process.execPath,
+      [...flags, '-p', "v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size"],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(Number(r.stdout), 16 * 1024 * 1024, 'new space held at 16 MB from the start');
   });
 
   it('passes systemd-analyze verify, system and user variants', function () {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort, waitForPort } from '../helper/ports.js';
 import { onCpus, pinning } from './cpu_pinning.js';
+import { unitLaunch } from './unit_env.js';
 
 /** A server under load, in its own process, run by the same Node binary as this script. */
 export interface BenchServer {
@@ -17,18 +18,21 @@ export interface BenchServer {
 const TAIL = 64 * 1024;
 
 /**
- * Starts `node --import tsx <args>` with RUN_PORT set to a free port and stdout/stderr piped
+ * Starts `node --import tsx <args>` with the shipped unit's Node flags and environment
+ * (`unitLaunch`: every row, peers included, runs as systemd would run it), RUN_PORT set to a free port and stdout/stderr piped
  * and drained (as journald drains a unit's), like test/helper/service_process.ts; resolves once
  * the port accepts connections.
  */
 export async function startServer(args: string[], env: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
-  const [cmd, ...argv] = onCpus(pinning.server, [process.execPath, '--import', 'tsx', ...args]);
+  const unit = unitLaunch();
+  const [cmd, ...argv] = onCpus(pinning.server, [process.execPath, ...unit.nodeFlags, '--import', 'tsx', ...args]);
   const proc = spawn(cmd as string, argv, {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       RUN_PORT: String(port),
+      ...unit.env,
       // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...env,

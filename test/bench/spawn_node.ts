@@ -1,19 +1,23 @@
 import { spawn } from 'node:child_process';
 import { freePort, waitForPort } from '../helper/ports.js';
 import type { ServiceProcess } from '../helper/service_process.js';
+import { unitLaunch } from './unit_env.js';
 
 /**
- * Starts a TypeScript entry with extra Node/V8 flags (NODE_OPTIONS refuses some of them),
- * on a free port given as RUN_PORT; resolves once the port accepts connections.
+ * Starts a TypeScript entry as the shipped unit starts a launcher (its Node flags and
+ * environment, `unitLaunch`), plus extra Node/V8 flags (NODE_OPTIONS refuses some of them; these
+ * come after the unit's, so they win), on a free port given as RUN_PORT; resolves once the port
+ * accepts connections.
  */
 export async function startWithFlags(entry: string, flags: string[], env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
+  const unit = unitLaunch();
+  const proc = spawn(process.execPath, [...unit.nodeFlags, ...flags, '--import', 'tsx', entry], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       RUN_PORT: String(port),
-
+      ...unit.env,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
