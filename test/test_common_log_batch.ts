@@ -65,7 +65,7 @@ describe('LineBatch (access lines)', () => {
       log.access('GET /first 200', 'rid-1');
       log.access('GET /second 200', 'rid-2');
       process.exit(0);`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const [file] = fs.readdirSync(path.join(dir, 'exit_test')).filter((f) => f.startsWith('access-'));
     const written = fs.readFileSync(path.join(dir, 'exit_test', file as string), 'utf8');
@@ -86,7 +86,7 @@ describe('LineBatch (access lines)', () => {
       app.fetch = withRequestScope(app.fetch, { log });
       const res = await app.request('/answered', { headers: { 'x-request-id': 'rid-exit' } });
       process.exit(res.status === 201 ? 0 : 1);`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const [file] = fs.readdirSync(path.join(dir, 'exit_scope')).filter((f) => f.startsWith('access-'));
     const written = fs.readFileSync(path.join(dir, 'exit_scope', file as string), 'utf8');

@@ -13,7 +13,7 @@ import { tableNames } from './helper/migrate_sandbox.js';
 
 /** Runs the CLI in the real project, with no database configured beyond the service's own default. */
 function dbCli(args: string[]): Promise<{ code: number | null; out: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tools/db.ts', ...args], {
+  const proc = spawn(process.execPath, ['--import', 'tsx/esm', 'tools/db.ts', ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
   let out = '';

@@ -21,7 +21,7 @@ describe('compiled launcher (npm run build)', function () {
   });
 
   it('builds to JavaScript that starts with plain node, two workers included, and stops with 0', async () => {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', 'tools/build.ts', '--out', out], { encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/build.ts', '--out', out], { encoding: 'utf8' });
     assert.equal(build.status, 0, build.stdout + build.stderr);
     // The gateway in dist/ serves the bundle the build wrote, where its compiled code looks.
     const bundle = path.resolve(out, 'guidance_ws/client/guidance.bundle.js');

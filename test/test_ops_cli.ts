@@ -29,7 +29,7 @@ const HELP = ['--help', '-h'];
 type Run = { code: number | null; out: string; err: string };
 /** Runs a CLI as its own process, as package.json does (tsx), or through npm itself. */
 function cli(file: string, args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', file, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 function npmRun(script: string, args: string[]): Run {

@@ -99,7 +99,7 @@ describe('npm run dev: a launcher under tsx watch, on a terminal', function () {
     fs.writeFileSync(launcher, `import './marker.ts';\nimport '${path.resolve('http_manage_system.ts')}';\n`);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    dev = underTerminal([process.execPath, '--import', 'tsx', 'tools/dev.ts', launcher], {
+    dev = underTerminal([process.execPath, '--import', 'tsx/esm', 'tools/dev.ts', launcher], {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       TERM: 'xterm-256color',
@@ -191,7 +191,9 @@ function isAlive(pid: number): boolean {
 describe('npm run dev: names', () => {
   const dev = (...args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'tools/dev.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, ['--import', 'tsx/esm', 'tools/dev.ts', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       proc.stdout.on('data', (d) => (out += d));

@@ -324,7 +324,7 @@ for (const launcher of LAUNCHERS) {
       const port = await freePort();
       const logs = path.join(logDir, 'full');
       const full = fs.openSync('/dev/full', 'w');
-      const proc = spawn(process.execPath, ['--import', 'tsx', launcher.file], {
+      const proc = spawn(process.execPath, ['--import', 'tsx/esm', launcher.file], {
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,

@@ -6,7 +6,7 @@ import { readLogs } from './helper/log_files.js';
 
 /** `npm run script -- <args>` with a private database and log folder. */
 function script(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/script.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/script.ts', ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });

@@ -11,7 +11,7 @@ const PROJECT = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { name: 
 
 /** `npm run units -- <args>` without npm's banner: exit code and output. */
 function units(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/units.ts', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/units.ts', ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -32,7 +32,7 @@ function listFiles(dir: string): string[] {
 }
 
 function scaffold(dir: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'tools/new_service.ts', ...args], { cwd: dir, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/new_service.ts', ...args], { cwd: dir, encoding: 'utf8' });
 }
 
 /** Signs in to manage_system; the token. */

@@ -394,7 +394,7 @@ describeManage(
         await table.insert(c.token, accountId, new Date(now + c.exp), c.rev === null ? null : new Date(now + c.rev));
       }
       const accepted = await Promise.all(crafted.map((c) => h.accepted(c.token)));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/script.ts', 'manage_system', 'expire_sessions'], {
+      const run = spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/script.ts', 'manage_system', 'expire_sessions'], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...ctx.backend.env, LOG_DIR: ctx.logDir },
       });

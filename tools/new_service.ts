@@ -38,7 +38,7 @@ function writeAll(files: PlannedFile[]): void {
 }
 
 function runDb(args: string[]): void {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'tools/db.ts', ...args], { cwd: root, stdio: 'inherit' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx/esm', 'tools/db.ts', ...args], { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) throw new Error(`npm run db -- ${args.join(' ')} exited with ${res.status}`);
 }
 

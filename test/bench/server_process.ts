@@ -26,7 +26,7 @@ const TAIL = 64 * 1024;
 export async function startServer(args: string[], env: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
   const unit = unitLaunch();
-  const [cmd, ...argv] = onCpus(pinning.server, [process.execPath, ...unit.nodeFlags, '--import', 'tsx', ...args]);
+  const [cmd, ...argv] = onCpus(pinning.server, [process.execPath, ...unit.nodeFlags, '--import', 'tsx/esm', ...args]);
   const proc = spawn(cmd as string, argv, {
     env: {
       PATH: process.env.PATH,

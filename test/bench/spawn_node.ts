@@ -12,7 +12,7 @@ import { unitLaunch } from './unit_env.js';
 export async function startWithFlags(entry: string, flags: string[], env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
   const unit = unitLaunch();
-  const proc = spawn(process.execPath, [...unit.nodeFlags, ...flags, '--import', 'tsx', entry], {
+  const proc = spawn(process.execPath, [...unit.nodeFlags, ...flags, '--import', 'tsx/esm', entry], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

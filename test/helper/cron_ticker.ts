@@ -13,7 +13,7 @@ export interface Ticker {
  * appended to TICK_FILE); resolves once its job is scheduled.
  */
 export function startTicker(env: Record<string, string>): Promise<Ticker> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/fixture/cron_ticker.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx/esm', 'test/fixture/cron_ticker.ts'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

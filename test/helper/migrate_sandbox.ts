@@ -48,7 +48,7 @@ export class Sandbox {
    */
   db(args: string[], extraEnv: Record<string, string> = {}, onOut?: (chunk: string) => void): Promise<DbRun> {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, DB_URL: this.dbUrl, ...extraEnv };
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'tools/db.ts', ...args], { cwd: this.root, env });
+    const proc = spawn(process.execPath, ['--import', 'tsx/esm', 'tools/db.ts', ...args], { cwd: this.root, env });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d) => {

@@ -22,7 +22,7 @@ export async function startService(
   cwd = process.cwd(),
 ): Promise<ServiceProcess> {
   const port = env.RUN_PORT ? Number(env.RUN_PORT) : await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', launcher], {
+  const proc = spawn(process.execPath, ['--import', 'tsx/esm', launcher], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, RUN_PORT: String(port), LOG_STDOUT: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +71,7 @@ export function runToExit(
   cwd = process.cwd(),
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.resolve(launcher)], {
+    const proc = spawn(process.execPath, ['--import', 'tsx/esm', path.resolve(launcher)], {
       cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
