@@ -6,6 +6,8 @@ import { dependencyState } from '../common/libs/dependency_state.js';
 import { MultLogger } from '../common/libs/mult_logger.js';
 import { RedisNoPrimaryError } from '../common/libs/redis_no_primary.js';
 import { parseSentinelUrl } from '../common/libs/redis_sentinel_url.js';
+// every Redis back end imports it: it is what makes dependencyFailure know node-redis's errors
+import '../common/libs/redis_unreachable.js';
 import { runJobOnce } from '../common/libs/scheduler.js';
 import { setServiceLog } from '../common/libs/service_log.js';
 import { StaCode } from '../common/libs/sta_code.js';

@@ -1,16 +1,16 @@
 import type { Bus } from './bus.js';
 import { MemoryBus } from './memory_bus.js';
-import { RedisBus } from './redis_bus.js';
 
 let current: Bus | undefined;
 let opening: Promise<Bus> | undefined;
 
 /**
  * Opens the bus once: Redis for a URL (the `default` REDIS entry), the in-process bus for an
- * empty one. Later calls return the same bus, so a caller may also open it lazily.
+ * empty one (node-redis is loaded only for a URL). Later calls return the same bus, so a
+ * caller may also open it lazily.
  */
 export function registerBus(url: string): Promise<Bus> {
-  opening ??= (url ? new RedisBus(url).connect() : Promise.resolve(new MemoryBus())).then(
+  opening ??= (url ? openRedisBus(url) : Promise.resolve(new MemoryBus())).then(
     (bus) => (current = bus),
     (err) => {
       opening = undefined;
@@ -18,6 +18,11 @@ export function registerBus(url: string): Promise<Bus> {
     },
   );
   return opening;
+}
+
+async function openRedisBus(url: string): Promise<Bus> {
+  const { RedisBus } = await import('./redis_bus.js');
+  return new RedisBus(url).connect();
 }
 
 /** The bus; throws when `registerBus` has not completed. */

@@ -1,13 +1,20 @@
 import type { CacheStore } from './cache_store.js';
 import { MemoryCache } from './memory_cache.js';
-import { RedisCache } from './redis_cache.js';
 
 const caches = new Map<string, CacheStore>();
 
-/** Opens every named cache: Redis for a URL, the in-process store for an empty entry. */
+/**
+ * Opens every named cache: Redis for a URL, the in-process store for an empty entry.
+ * node-redis is loaded here, on the first Redis URL, so a process without one never loads it.
+ */
 export async function registerCaches(urls: Record<string, string>): Promise<void> {
   for (const [name, url] of Object.entries(urls)) {
-    caches.set(name, url ? await new RedisCache(url).connect() : new MemoryCache());
+    if (!url) {
+      caches.set(name, new MemoryCache());
+      continue;
+    }
+    const { RedisCache } = await import('./redis_cache.js');
+    caches.set(name, await new RedisCache(url).connect());
   }
 }
 

@@ -1,10 +1,3 @@
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  TimeoutError as RedisTimeoutError,
-  SocketClosedUnexpectedlyError,
-} from 'redis';
 import { BaseError, ConnectionAcquireTimeoutError, ConnectionError } from 'sequelize';
 import { ApiError } from './api_error.js';
 import { RedisNoPrimaryError } from './redis_no_primary.js';
@@ -83,20 +76,19 @@ function databaseFailure(err: unknown): DependencyFailure | undefined {
   return undefined;
 }
 
-/** A node-redis error that says the server (or a Sentinel set's primary) cannot be reached, not that a command was wrong. */
-export function isRedisUnreachable(err: unknown): err is Error {
-  return (
-    err instanceof ClientClosedError ||
-    err instanceof ClientOfflineError ||
-    err instanceof SocketClosedUnexpectedlyError ||
-    err instanceof ConnectionTimeoutError ||
-    err instanceof RedisTimeoutError ||
-    err instanceof RedisNoPrimaryError
-  );
+let redisUnreachable: (err: unknown) => err is Error = (err): err is Error => err instanceof RedisNoPrimaryError;
+
+/**
+ * Set by `redis_unreachable.ts`, which every Redis back end imports: node-redis (about 0.2 s
+ * of CPU to load) is loaded only by a process that opens Redis, and no node-redis error can
+ * exist before it is.
+ */
+export function classifyRedisErrors(check: (err: unknown) => err is Error): void {
+  redisUnreachable = check;
 }
 
 function redisFailure(err: unknown): DependencyFailure | undefined {
-  if (!isRedisUnreachable(err)) return undefined;
+  if (!redisUnreachable(err)) return undefined;
   return failure('redis', 'unreachable', 'redis is unreachable', err.message);
 }
 

@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorReply, type RedisSentinelOptions } from 'redis';
-import { isRedisUnreachable } from './dependency_down.js';
 import { dependencyState } from './dependency_state.js';
 import { RedisNoPrimaryError } from './redis_no_primary.js';
 import { parseSentinelUrl, sentinelStateName } from './redis_sentinel_url.js';
+import { isRedisUnreachable } from './redis_unreachable.js';
 import { warnThrottled } from './service_log.js';
 
 /** What the link needs of a node-redis Sentinel client (`createSentinel(...)`). */

@@ -1,4 +1,4 @@
-import { bootConf } from '../../common/libs/launcher.js';
+import { bootConf } from '../../common/libs/boot_conf.js';
 import { SysConf } from './sys_conf.js';
 
 /** The service's config, loaded once (environment > .env > config file > defaults). */

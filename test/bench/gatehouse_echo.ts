@@ -1,8 +1,9 @@
 import { BaseConf } from '../../common/libs/base_conf.js';
 import { BaseView } from '../../common/libs/base_view.js';
+import { bootConf } from '../../common/libs/boot_conf.js';
 import { createHttpApp } from '../../common/libs/http_app.js';
 import { listen } from '../../common/libs/http_server.js';
-import { bootConf, bootLogger } from '../../common/libs/launcher.js';
+import { bootLogger } from '../../common/libs/launcher.js';
 import { ECHO_BODY_SCHEMA } from './echo_schema.js';
 
 class EchoView extends BaseView {

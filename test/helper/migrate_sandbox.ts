@@ -113,7 +113,7 @@ export class SysConf extends BaseConf {
 }
 `;
 
-const CONF_INDEX = `import { bootConf } from '../../common/libs/launcher.js';
+const CONF_INDEX = `import { bootConf } from '../../common/libs/boot_conf.js';
 import { SysConf } from './sys_conf.js';
 
 export const sysConf = bootConf(SysConf);

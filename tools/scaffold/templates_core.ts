@@ -92,7 +92,7 @@ export class SysConf extends BaseConf {
     },
     {
       path: `${p.name}/config/index.ts`,
-      text: `import { bootConf } from '../../common/libs/launcher.js';
+      text: `import { bootConf } from '../../common/libs/boot_conf.js';
 import { SysConf } from './sys_conf.js';
 
 /** The service's config, loaded once (environment > .env > config file > defaults). */
