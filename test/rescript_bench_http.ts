@@ -37,7 +37,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { defineCli, readCommandLine, refuse } from '../common/libs/cli_usage.js';
 import { pinCpus, pinning } from './bench/cpu_pinning.js';
 import { ECHO_BODY } from './bench/echo_schema.js';
 import { loadTool } from './bench/load_gen.js';
@@ -50,24 +50,33 @@ import { checkSameAnswers } from './bench/same_answers.js';
 import { type BenchServer, startServer } from './bench/server_process.js';
 import { openBackend, servicesMissing, tempDir } from './helper/backends.js';
 
-const { values } = parseArgs({
+const CLI = defineCli({
+  name: 'bench:http',
+  summary: 'server CPU per request and requests/s of gatehouse beside bare Hono and Hono + own middleware',
+  usage: ['npm run bench:http -- [--rounds 5] [--seconds 5] [--connections 50] [--only health,me,post,workers] [--no-pin]'],
   options: {
-    rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
-    only: { type: 'string', default: ENDPOINTS.join(',') },
-    pin: { type: 'boolean', default: true },
+    rounds: { type: 'string', default: '5', arg: 'n', help: 'alternating rounds; the tables give medians over them' },
+    seconds: { type: 'string', default: '5', arg: 's', help: 'load per measurement, in seconds' },
+    connections: { type: 'string', default: '50', arg: 'n', help: 'open connections of the load generator' },
+    only: { type: 'string', default: ENDPOINTS.join(','), arg: 'list', help: `endpoints to measure (${ENDPOINTS.join(', ')})` },
+    'no-pin': {
+      type: 'boolean',
+      default: false,
+      help: 'leave CPU placement to the scheduler (servers and load share the cores)',
+    },
   },
-  allowNegative: true,
+  examples: ['npm run bench:http -- --rounds 3 --only health,me'],
+  notes: 'Needs MariaDB (TEST_MYSQL_URL) and redis-server; load from wrk when installed, else autocannon.',
 });
+const { values } = readCommandLine(CLI);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const only = values.only.split(',').map((s) => s.trim()) as Endpoint[];
-for (const e of only) if (!ENDPOINTS.includes(e)) throw new Error(`--only: unknown ${e} (known: ${ENDPOINTS.join(', ')})`);
-if (!(rounds >= 1 && seconds >= 1 && connections >= 1)) throw new Error('--rounds, --seconds and --connections must be >= 1');
+for (const e of only) if (!ENDPOINTS.includes(e)) refuse(CLI, `--only: unknown ${e} (known: ${ENDPOINTS.join(', ')})`);
+if (!(rounds >= 1 && seconds >= 1 && connections >= 1)) refuse(CLI, '--rounds, --seconds and --connections must be >= 1');
 const cores = os.availableParallelism(); // before pinning narrows this process to the load CPUs
-const pinned = values.pin && pinCpus();
+const pinned = !values['no-pin'] && pinCpus();
 const wants = (...endpoints: Endpoint[]) => endpoints.some((e) => only.includes(e));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

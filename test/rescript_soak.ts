@@ -14,21 +14,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineCli, readCommandLine } from '../common/libs/cli_usage.js';
 import { startWithFlags } from './bench/spawn_node.js';
 import { type Backend, openBackend, servicesMissing, tempDir } from './helper/backends.js';
 import { client } from './helper/http_client.js';
 import { GuideClient } from './helper/ws_client.js';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '600' },
-    every: { type: 'string', default: '10' },
-    snapshots: { type: 'string', default: '' },
-    'snapshot-dir': { type: 'string', default: '.' },
-    'node-options': { type: 'string', default: '' },
-  },
-});
+const { values } = readCommandLine(
+  defineCli({
+    name: 'soak',
+    summary: 'mixed HTTP + WebSocket traffic against manage_system and ws_guidance, sampling their memory',
+    usage: ['npm run soak -- [--seconds 600] [--every 10] [--snapshots 120,480] [--snapshot-dir <dir>] [--node-options=<flags>]'],
+    options: {
+      seconds: { type: 'string', default: '600', arg: 's', help: 'how long the traffic runs' },
+      every: { type: 'string', default: '10', arg: 's', help: 'seconds between samples (RSS, V8 heap used, open fds)' },
+      snapshots: { type: 'string', default: '', arg: 'list', help: "seconds at which to write the gateway's heap snapshots" },
+      'snapshot-dir': { type: 'string', default: '.', arg: 'dir', help: 'where the heap snapshots go' },
+      'node-options': { type: 'string', default: '', arg: 'flags', help: 'Node/V8 flags added through NODE_OPTIONS' },
+    },
+    examples: ['npm run soak -- --seconds 120 --every 5'],
+    notes: 'Exits 1 on any error or when a series keeps growing.',
+  }),
+);
 const snapshotAt = values.snapshots ? values.snapshots.split(',').map(Number) : [];
 const seconds = Number(values.seconds);
 const everyMs = Number(values.every) * 1000;
