@@ -47,6 +47,7 @@ const NASTY_STRINGS = [
   '管理员',
   '\u202e\u0041\u0042',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as plain text
   '${7*7}',
   '../../etc/passwd',
   'admin',

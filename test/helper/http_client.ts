@@ -1,3 +1,4 @@
+// biome-ignore lint/suspicious/noExplicitAny: a test reads the JSON body it expects without declaring its type
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -15,6 +16,7 @@ export interface CallOptions {
 
 /** A small HTTP client for black-box tests: every answer is read whole and parsed when JSON. */
 export function client(baseUrl: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: as Reply's
   return async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
