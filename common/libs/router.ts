@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { ApiError } from './api_error.js';
-import { type BaseView, HTTP_VERBS, type HttpVerb, type MethodSpec, type ViewClass } from './base_view.js';
+import { BaseView, HTTP_VERBS, type HttpVerb, type MethodSpec, type ViewClass, type ViewInput } from './base_view.js';
 import { refuseDeclaredTooLarge } from './body_limit.js';
 import { closed } from './closed_schema.js';
 import { routeMeter } from './http_metrics.js';
@@ -38,6 +38,24 @@ function compileVerb(verb: HttpVerb, spec: MethodSpec, full: string): CompiledVe
   return compiled;
 }
 
+/** Checks the request's params, query and body against the verb's schemas, then runs the verb. */
+function checkAndRun(c: Context, view: BaseView, entry: CompiledVerb): Promise<Response> {
+  const params: Record<string, unknown> = c.req.param();
+  const query: Record<string, unknown> = c.req.query();
+  entry.params?.(params);
+  entry.query?.(query);
+  const verb = (view as unknown as Record<HttpVerb, () => Promise<Response>>)[entry.verb];
+  const check = entry.body;
+  if (!check) {
+    view.input = { params, query, body: undefined };
+    return verb.call(view);
+  }
+  return readJsonBody(c).then((raw) => {
+    view.input = { params, query, body: check(raw) } satisfies ViewInput;
+    return verb.call(view);
+  });
+}
+
 export function fullPath(path: string, version: number | undefined, verCode: number | undefined): string {
   const v = version ?? verCode;
   return v ? `/v${v}${path}` : path;
@@ -59,7 +77,10 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
     const allow = [...table.keys(), ...(table.has('GET') ? ['HEAD'] : [])].join(', ');
     const meter = routeMeter(full);
 
-    app.all(full, async function dispatchView(c: Context) {
+    // A view without its own `before()` skips awaiting the empty one: a promise and a turn less per request.
+    const hasBefore = View.prototype.before !== BaseView.prototype.before;
+
+    app.all(full, function dispatchView(c: Context): Response | Promise<Response> {
       const env = c.env as HostEnv | undefined;
       if (env) env.meter = meter;
       const entry = table.get(c.req.method === 'HEAD' ? 'GET' : c.req.method);
@@ -68,14 +89,7 @@ export function mountRoutes(app: Hono, routes: readonly Route[], verCode?: numbe
       }
       refuseDeclaredTooLarge(c);
       const view = new View(c, entry.spec);
-      await view.before();
-      const params: Record<string, unknown> = c.req.param();
-      const query: Record<string, unknown> = c.req.query();
-      entry.params?.(params);
-      entry.query?.(query);
-      const body = entry.body ? entry.body(await readJsonBody(c)) : undefined;
-      view.input = { params, query, body };
-      return (view as unknown as Record<HttpVerb, () => Promise<Response>>)[entry.verb].call(view as BaseView);
+      return hasBefore ? view.before().then(() => checkAndRun(c, view, entry)) : checkAndRun(c, view, entry);
     });
     return { path: full, view: View, verbs: table.size ? [...table.values()].map((e) => e.verb) : [], version };
   });
