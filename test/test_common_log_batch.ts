@@ -25,31 +25,48 @@ class RecordingTarget implements LineTarget {
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
+/** Resolves after every timer of `ms` set before it (node runs timers of equal delay in the order they were set). */
+const windowEnds = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('LineBatch (access lines)', () => {
-  it('hands every sink the lines of one event-loop turn as one write, in order, after the turn', async () => {
+  it('hands every sink the lines of one flush window as one write, in order, once the window ends', async () => {
     const [a, b] = [new RecordingTarget(), new RecordingTarget()];
-    const batch = new LineBatch([new LogSink(a), new LogSink(b)]);
+    const batch = new LineBatch([new LogSink(a), new LogSink(b)], 30);
     const lines = Array.from({ length: 37 }, (_, i) => `line ${i}`);
-    for (const line of lines) batch.push(line);
-    assert.deepEqual(a.writes, [], 'written before the turn ended');
+    for (const line of lines.slice(0, 20)) batch.push(line);
     await turn();
+    for (const line of lines.slice(20)) batch.push(line);
+    assert.deepEqual(a.writes, [], 'written before the window ended');
+    await windowEnds(30);
     assert.deepEqual(a.writes, [lines.join('\n')]);
     assert.deepEqual(b.writes, [lines.join('\n')]);
-    batch.push('next turn');
-    await turn();
-    assert.deepEqual(a.writes, [lines.join('\n'), 'next turn']);
+    batch.push('next window');
+    await windowEnds(30);
+    assert.deepEqual(a.writes, [lines.join('\n'), 'next window']);
+  });
+
+  it('writes a batch at once when it reaches 256 KiB, without waiting for its window', () => {
+    const target = new RecordingTarget();
+    const batch = new LineBatch([new LogSink(target)], 60_000);
+    const line = 'x'.repeat(1024);
+    for (let i = 0; i < 255; i++) batch.push(line);
+    assert.deepEqual(target.writes, [], 'written before it reached the size');
+    batch.push(line);
+    assert.equal(target.writes.length, 1);
+    assert.equal(target.writes[0], Array.from({ length: 256 }, () => line).join('\n'));
+    batch.flush();
+    assert.equal(target.writes.length, 1, 'an empty batch was written');
   });
 
   it('counts each line of a batch a failed target lost', async () => {
     const target = new RecordingTarget();
     const sink = new LogSink(target, { retryMs: 60_000, notice: () => {} });
-    const batch = new LineBatch([sink]);
+    const batch = new LineBatch([sink], 10);
     target.failing = 'ENOSPC';
     for (let i = 0; i < 23; i++) batch.push(`lost ${i}`);
-    await turn();
+    await windowEnds(10);
     for (let i = 0; i < 4; i++) batch.push(`dropped ${i}`);
-    await turn();
+    await windowEnds(10);
     target.failing = undefined;
     sink.reopen();
     assert.equal(target.writes.length, 1);
