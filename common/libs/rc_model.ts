@@ -35,20 +35,26 @@ export abstract class RcModel<T> {
   }
 
   /** The cached value; `undefined` when absent, invalidated or the cache is unreachable. */
-  async get(id: string | number): Promise<T | undefined> {
-    const raw = await this.raw(id);
-    return typeof raw === 'string' && !isStale(raw) ? (JSON.parse(raw) as T) : undefined;
+  get(id: string | number): Promise<T | undefined> {
+    return this.raw(id).then((raw) => (typeof raw === 'string' && !isStale(raw) ? (JSON.parse(raw) as T) : undefined));
   }
 
-  /** The stored string, null when absent, undefined when the cache is unreachable. */
-  private async raw(id: string | number): Promise<string | null | undefined> {
+  /**
+   * The stored string, null when absent, undefined when the cache is unreachable. A promise
+   * chain, not an async function: it runs on every cached read (two per authenticated request).
+   */
+  private raw(id: string | number): Promise<string | null | undefined> {
     try {
-      return await this.store.get(this.key(id));
+      return this.store.get(this.key(id)).catch(this.unreadable);
     } catch (err) {
-      this.warn('read', err);
-      return undefined;
+      return Promise.resolve(this.unreadable(err));
     }
   }
+
+  private readonly unreadable = (err: unknown): undefined => {
+    this.warn('read', err);
+    return undefined;
+  };
 
   async put(id: string | number, value: T, ttlSeconds = this.ttlSeconds): Promise<void> {
     try {
