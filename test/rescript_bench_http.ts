@@ -10,7 +10,8 @@
  *    (the same, keyed by the token's sha256); gatehouse.
  *  - POST /v1/echo, a JSON body checked against one schema: raw node:http (no check); bare Hono
  *    + ajv; gatehouse (test/bench/gatehouse_echo.ts: one view behind the real HTTP app).
- *  - RUN_WORKER=2 vs RUN_WORKER=1, /health and /me.
+ *  - RUN_WORKER=2 vs RUN_WORKER=1, /health and /me, beside raw node:http in node:cluster with 2 workers
+ *    (what a second process on the same core costs with no host in it).
  * gatehouse rows run the real launcher (http_manage_system.ts) on a fresh MariaDB database
  * (TEST_MYSQL_URL) and a private redis-server, with the systemd units' defaults: NODE_ENV=production,
  * LOG_STDOUT=true (its default; stdout is a pipe this script drains, as journald would), access
@@ -45,7 +46,7 @@ import { measure } from './bench/measure.js';
 import { login, seedPeerSession } from './bench/peer_seed.js';
 import { processTree } from './bench/proc_cpu.js';
 import { printReport } from './bench/report.js';
-import { BARE, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, type Row, roundOrder } from './bench/rows.js';
+import { BARE, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, RAW_HEALTH, type Row, roundOrder } from './bench/rows.js';
 import { checkSameAnswers } from './bench/same_answers.js';
 import { type BenchServer, startServer } from './bench/server_process.js';
 import { openBackend, servicesMissing, tempDir } from './helper/backends.js';
@@ -123,7 +124,8 @@ try {
   const healthData = gatehouse ? ((await (await fetch(`${gatehouse.url}/health`)).json()) as { data: unknown }).data : {};
   const peerEnv = { BENCH_REDIS_URL: redisUrl, BENCH_HEALTH_DATA: JSON.stringify(healthData), NODE_ENV: 'production' };
   const target = (kind: string) => start(['test/bench/targets.ts', kind], { ...peerEnv, LOG_DIR: logDir() });
-  const raw = wants('health', 'post') ? await target('raw') : undefined;
+  const raw = wants('health', 'post', 'workers') ? await target('raw') : undefined;
+  const rawCluster = wants('workers') ? await target('raw-cluster') : undefined;
   const hono = wants('health', 'me', 'post') ? await target('hono') : undefined;
   const honoMw = wants('health', 'me') ? await target('hono-mw') : undefined;
   const echo = wants('post')
@@ -158,6 +160,8 @@ try {
     add('workers', `1 worker  ${path}`, gatehouse, path);
     add('workers', `2 workers ${path}`, twoWorkers, path);
   }
+  add('workers', `1 worker  ${RAW_HEALTH}`, raw, '/health');
+  add('workers', `2 workers ${RAW_HEALTH}`, rawCluster, '/health');
   await checkSameAnswers(rows);
 
   const nodeVersion = execFileSync(process.execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();

@@ -1,10 +1,10 @@
-import { BARE, type Endpoint, GATEHOUSE, MW, RAW, type Row, type Summary, summarize } from './rows.js';
+import { BARE, type Endpoint, GATEHOUSE, MW, RAW, RAW_HEALTH, type Row, type Summary, summarize } from './rows.js';
 
 const TITLES: Record<Endpoint, string> = {
   health: 'GET /health',
   me: 'GET /v1/auth/me (bearer token)',
   post: 'POST /v1/echo (JSON body checked against a schema)',
-  workers: 'gatehouse launcher, RUN_WORKER=2 vs RUN_WORKER=1 (CPU summed over primary + workers)',
+  workers: 'RUN_WORKER=2 vs RUN_WORKER=1: gatehouse launcher, and raw node:http in node:cluster (CPU summed over primary + workers)',
 };
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -42,7 +42,7 @@ export function printReport(rows: Row[], endpoints: readonly Endpoint[]): void {
     const lines = rows.filter((r) => r.endpoint === 'workers').map((r) => ({ name: r.name, s: summarize(r) }));
     table(TITLES.workers, lines);
     console.log('\n2 workers CPU/req ÷ 1 worker CPU/req (lower is better; 1.00 = no extra cost per request)');
-    for (const path of ['/health', '/v1/auth/me']) {
+    for (const path of ['/health', '/v1/auth/me', RAW_HEALTH]) {
       const one = lines.find((l) => l.name === `1 worker  ${path}`)?.s;
       const two = lines.find((l) => l.name === `2 workers ${path}`)?.s;
       if (one && two)

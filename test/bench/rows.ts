@@ -6,6 +6,8 @@ export type Endpoint = 'health' | 'me' | 'post' | 'workers';
 export const ENDPOINTS: readonly Endpoint[] = ['health', 'me', 'post', 'workers'];
 
 export const RAW = 'raw node:http';
+/** The RUN_WORKER table's floor row: raw node:http's /health, one process vs node:cluster with 2 workers. */
+export const RAW_HEALTH = '/health raw node:http';
 export const BARE = 'bare Hono';
 export const MW = 'Hono + own middleware';
 export const GATEHOUSE = 'gatehouse';
