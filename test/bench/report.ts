@@ -4,7 +4,8 @@ const TITLES: Record<Endpoint, string> = {
   health: 'GET /health',
   me: 'GET /v1/auth/me (bearer token)',
   post: 'POST /v1/echo (JSON body checked against a schema)',
-  workers: 'RUN_WORKER=2 vs RUN_WORKER=1: gatehouse launcher, and raw node:http in node:cluster (CPU summed over primary + workers)',
+  workers:
+    'RUN_WORKER=2 vs RUN_WORKER=1: gatehouse launcher, and raw node:http in node:cluster (CPU summed over primary + workers)',
 };
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
