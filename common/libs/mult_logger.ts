@@ -125,13 +125,13 @@ export class MultLogger {
   /**
    * One access line, same format as the others, to the `access-` file (and stdout). Not through
    * a winston logger, whose stream pipeline costs more than a small request, and written in
-   * batches, one write per event-loop turn (`LineBatch`): access lines come one per request.
+   * batches, one write per sink every `FLUSH_MS` (`LineBatch`): access lines come one per request.
    */
   access(msg: string, rid?: string): void {
     this.accessLines.push(`${new Date().toISOString()}${this.accessHead}${rid ?? '-'}] ${redactText(msg)}`);
   }
 
-  /** Writes the pending batch of access lines now (at exit: a batch otherwise waits for the next turn). */
+  /** Writes the pending batch of access lines now (at close or exit: a batch otherwise waits up to `FLUSH_MS`). */
   flushAccess(): void {
     this.accessLines.flush();
   }
