@@ -23,7 +23,12 @@ export function refuseDeclaredTooLarge(c: Context): void {
  * common path (a declared length): no async function per step, each its own promise and turn.
  */
 export function readBodyText(c: Context): Promise<string> {
-  const read = incomingHeader(c, 'content-length') !== undefined ? c.req.text() : readChunked(c);
+  let read: Promise<string>;
+  try {
+    read = incomingHeader(c, 'content-length') !== undefined ? c.req.text() : readChunked(c);
+  } catch (err) {
+    read = Promise.reject(err); // a reader that throws at once is mapped like one that rejects
+  }
   return read.catch((err: unknown) => {
     if (!(err instanceof ApiError) && connectionGone(c)) throw new ClientGoneError(err);
     throw err;
