@@ -10,8 +10,9 @@
  *    (the same, keyed by the token's sha256); gatehouse.
  *  - POST /v1/echo, a JSON body checked against one schema: raw node:http (no check); bare Hono
  *    + ajv; gatehouse (test/bench/gatehouse_echo.ts: one view behind the real HTTP app).
- *  - RUN_WORKER=2 vs RUN_WORKER=1, /health and /me, beside raw node:http in node:cluster with 2 workers
- *    (what a second process on the same core costs with no host in it).
+ *  - RUN_WORKER=2 vs RUN_WORKER=1, /health and /me, each beside a floor that does the same work
+ *    with no host, one process vs node:cluster with 2 workers: raw node:http's /health, bare
+ *    Hono's /me (what a second process on the same core costs without gatehouse).
  * gatehouse rows run the real launcher (http_manage_system.ts) on a fresh MariaDB database
  * (TEST_MYSQL_URL) and a private redis-server, with the systemd units' defaults: NODE_ENV=production,
  * LOG_STDOUT=true (its default; stdout is a pipe this script drains, as journald would), access
@@ -46,7 +47,7 @@ import { measure } from './bench/measure.js';
 import { login, seedPeerSession } from './bench/peer_seed.js';
 import { processTree } from './bench/proc_cpu.js';
 import { printReport } from './bench/report.js';
-import { BARE, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, RAW_HEALTH, type Row, roundOrder } from './bench/rows.js';
+import { BARE, BARE_ME, ENDPOINTS, type Endpoint, GATEHOUSE, MW, RAW, RAW_HEALTH, type Row, roundOrder } from './bench/rows.js';
 import { checkSameAnswers } from './bench/same_answers.js';
 import { type BenchServer, startServer } from './bench/server_process.js';
 import { openBackend, servicesMissing, tempDir } from './helper/backends.js';
@@ -120,13 +121,14 @@ try {
     ? await start(['http_manage_system.ts'], launcherEnv(1), 'listening on')
     : undefined;
   const token = gatehouse ? await login(gatehouse.url, 'admin', 'bench-password') : '';
-  const seeded = gatehouse && wants('me') ? await seedPeerSession(redisUrl, gatehouse.url, token) : undefined;
+  const seeded = gatehouse && wants('me', 'workers') ? await seedPeerSession(redisUrl, gatehouse.url, token) : undefined;
   const healthData = gatehouse ? ((await (await fetch(`${gatehouse.url}/health`)).json()) as { data: unknown }).data : {};
   const peerEnv = { BENCH_REDIS_URL: redisUrl, BENCH_HEALTH_DATA: JSON.stringify(healthData), NODE_ENV: 'production' };
   const target = (kind: string) => start(['test/bench/targets.ts', kind], { ...peerEnv, LOG_DIR: logDir() });
   const raw = wants('health', 'post', 'workers') ? await target('raw') : undefined;
   const rawCluster = wants('workers') ? await target('raw-cluster') : undefined;
-  const hono = wants('health', 'me', 'post') ? await target('hono') : undefined;
+  const hono = wants('health', 'me', 'post', 'workers') ? await target('hono') : undefined;
+  const honoCluster = wants('workers') ? await target('hono-cluster') : undefined;
   const honoMw = wants('health', 'me') ? await target('hono-mw') : undefined;
   const echo = wants('post')
     ? await start(['test/bench/targets.ts', 'gatehouse-echo'], launcherEnv(1), 'listening on')
@@ -162,6 +164,8 @@ try {
   }
   add('workers', `1 worker  ${RAW_HEALTH}`, raw, '/health');
   add('workers', `2 workers ${RAW_HEALTH}`, rawCluster, '/health');
+  add('workers', `1 worker  ${BARE_ME}`, hono, '/v1/auth/me');
+  add('workers', `2 workers ${BARE_ME}`, honoCluster, '/v1/auth/me');
   await checkSameAnswers(rows);
 
   const nodeVersion = execFileSync(process.execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();

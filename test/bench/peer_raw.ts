@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import http from 'node:http';
 import { envelope, peerEnv } from './peer_env.js';
 
@@ -20,14 +19,4 @@ export function startRawNode(): void {
       res.end(JSON.stringify(envelope(peerEnv.healthData)));
     })
     .listen(peerEnv.port, '127.0.0.1');
-}
-
-/**
- * The floor of the RUN_WORKER table: `startRawNode` in `workers` node:cluster workers (the
- * primary forks them and hands out connections, round-robin as gatehouse's primary does).
- * What two processes on one core cost beyond one, with no host in them.
- */
-export function startRawCluster(workers: number): void {
-  if (cluster.isPrimary) for (let i = 0; i < workers; i++) cluster.fork();
-  else startRawNode();
 }

@@ -1,11 +1,11 @@
-import { BARE, type Endpoint, GATEHOUSE, MW, RAW, RAW_HEALTH, type Row, type Summary, summarize } from './rows.js';
+import { BARE, type Endpoint, GATEHOUSE, MW, RAW, type Row, type Summary, summarize, WORKER_FLOORS } from './rows.js';
 
 const TITLES: Record<Endpoint, string> = {
   health: 'GET /health',
   me: 'GET /v1/auth/me (bearer token)',
   post: 'POST /v1/echo (JSON body checked against a schema)',
   workers:
-    'RUN_WORKER=2 vs RUN_WORKER=1: gatehouse launcher, and raw node:http in node:cluster (CPU summed over primary + workers)',
+    'RUN_WORKER=2 vs RUN_WORKER=1: gatehouse launcher; floors without gatehouse in node:cluster (CPU summed over primary + workers)',
 };
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -42,14 +42,23 @@ export function printReport(rows: Row[], endpoints: readonly Endpoint[]): void {
   if (endpoints.includes('workers')) {
     const lines = rows.filter((r) => r.endpoint === 'workers').map((r) => ({ name: r.name, s: summarize(r) }));
     table(TITLES.workers, lines);
-    console.log('\n2 workers CPU/req ÷ 1 worker CPU/req (lower is better; 1.00 = no extra cost per request)');
-    for (const path of ['/health', '/v1/auth/me', RAW_HEALTH]) {
+    const workerRatio = (path: string) => {
       const one = lines.find((l) => l.name === `1 worker  ${path}`)?.s;
       const two = lines.find((l) => l.name === `2 workers ${path}`)?.s;
-      if (one && two)
-        console.log(
-          `${`  ${path}`.padEnd(34)}${pad(one.errors || two.errors ? 'n/a (errors)' : fixed(two.cpu / one.cpu, 2), 14)}`,
-        );
+      if (!one || !two) return undefined;
+      return one.errors || two.errors ? Number.NaN : two.cpu / one.cpu;
+    };
+    console.log('\n2 workers CPU/req ÷ 1 worker CPU/req (lower is better; 1.00 = no extra cost per request)');
+    console.log(
+      `${'path'.padEnd(16)}${pad('gatehouse', 10)}  ${'floor (same work, no host)'.padEnd(34)}${pad('gatehouse ÷ floor', 18)}`,
+    );
+    for (const [path, floor] of WORKER_FLOORS) {
+      const own = workerRatio(path);
+      const base = workerRatio(floor);
+      if (own === undefined) continue;
+      const floorText = base === undefined ? '-' : `${fixed(base, 2)} ${floor.slice(path.length + 1)}`;
+      const beyond = base === undefined ? '-' : fixed(own / base, 2);
+      console.log(`${path.padEnd(16)}${pad(fixed(own, 2), 10)}  ${floorText.padEnd(34)}${pad(beyond, 18)}`);
     }
   }
   if (compared.length === 0) return;

@@ -6,8 +6,14 @@ export type Endpoint = 'health' | 'me' | 'post' | 'workers';
 export const ENDPOINTS: readonly Endpoint[] = ['health', 'me', 'post', 'workers'];
 
 export const RAW = 'raw node:http';
-/** The RUN_WORKER table's floor row: raw node:http's /health, one process vs node:cluster with 2 workers. */
+/** The RUN_WORKER table's floor rows: the same work with no host, one process vs node:cluster with 2 workers. */
 export const RAW_HEALTH = '/health raw node:http';
+export const BARE_ME = '/v1/auth/me bare Hono';
+/** Each gatehouse path of the RUN_WORKER table and the floor that does its work without gatehouse. */
+export const WORKER_FLOORS: readonly (readonly [path: string, floor: string])[] = [
+  ['/health', RAW_HEALTH],
+  ['/v1/auth/me', BARE_ME],
+];
 export const BARE = 'bare Hono';
 export const MW = 'Hono + own middleware';
 export const GATEHOUSE = 'gatehouse';
