@@ -1,9 +1,10 @@
 /**
  * Soak: mixed HTTP + WebSocket traffic against real manage_system and ws_guidance processes
- * for `--seconds` (default 600), sampling each server's RSS (from /proc), V8 heap used (from
- * test/helper/memory_probe.mjs, preloaded into both) and open file descriptors every `--every`
- * seconds. Prints the series, then one line a minute for each server; exits 1 on any error or
- * when a series keeps growing. `--snapshots 120,480` writes the gateway's heap snapshots at
+ * for `--seconds` (default 600), sampling each server's RSS (from /proc), V8 heap figures (from
+ * test/helper/memory_probe.mjs, preloaded into both: heap used and committed, per space, and
+ * old space live after the latest mark-compact) and open file descriptors every `--every`
+ * seconds. Prints the series, then one line a minute for each server and figure, and the slopes
+ * of RSS and of live old space after 120 s; exits 1 on any error or when a series keeps growing. `--snapshots 120,480` writes the gateway's heap snapshots at
  * those seconds into `--snapshot-dir` (default: the current directory), to compare offline.
  * Both servers run as the shipped systemd unit starts them (its Node flags and environment,
  * test/bench/unit_env.ts); `--node-options` adds Node/V8 flags through NODE_OPTIONS.
@@ -52,22 +53,54 @@ interface Sample {
   heapTotalMb: number;
   /** The part of heap total that is V8's young generation (grown and shrunk by V8 itself). */
   youngMb: number;
+  /** Heap total's other large parts: old objects, compiled code, objects too big for a page. */
+  oldMb: number;
+  codeMb: number;
+  largeMb: number;
+  /** Memory of C++ objects bound to JS ones (Buffers, zlib and sqlite3 handles), outside the heap. */
+  externalMb: number;
+  /** Old space in use right after the latest mark-compact: what is retained, garbage left out. */
+  oldLiveMb: number;
+  majorGcs: number;
   fds: number;
+}
+
+interface ProbeReading {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  spaces: Record<string, number>;
+  oldLiveAfterMajorGc: number;
+  majorGcs: number;
 }
 
 function sample(pid: number): Sample {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  let heap = { heapUsed: Number.NaN, heapTotal: Number.NaN, youngSize: Number.NaN };
+  let heap: ProbeReading = {
+    heapUsed: Number.NaN,
+    heapTotal: Number.NaN,
+    external: Number.NaN,
+    spaces: {},
+    oldLiveAfterMajorGc: Number.NaN,
+    majorGcs: Number.NaN,
+  };
   try {
     heap = JSON.parse(fs.readFileSync(path.join(probeDir, `${pid}.json`), 'utf8'));
   } catch {} // not written yet, or caught mid-write: this sample has no heap figures
+  const space = (name: string) => mb(heap.spaces[name] ?? Number.NaN);
   const fds = fs.readdirSync(`/proc/${pid}/fd`).length;
   return {
     rssMb: mb(rssKb * 1024),
     heapMb: mb(heap.heapUsed),
     heapTotalMb: mb(heap.heapTotal),
-    youngMb: mb(heap.youngSize),
+    youngMb: space('new_space'),
+    oldMb: space('old_space'),
+    codeMb: space('code_space'),
+    largeMb: space('large_object_space'),
+    externalMb: mb(heap.external),
+    oldLiveMb: mb(heap.oldLiveAfterMajorGc),
+    majorGcs: heap.majorGcs,
     fds,
   };
 }
@@ -173,25 +206,38 @@ try {
   fs.rmSync(probeDir, { recursive: true, force: true });
 }
 
-// One line a minute per server, in MB: RSS; heap used; heap total (what V8 has committed), and the
-// young generation's share of it, which V8 sizes by itself (RSS follows it without any retention).
+// One line a minute per server and figure, in MB: RSS; heap used; heap total (what V8 has
+// committed) and its parts: the young generation, which V8 sizes by itself (RSS follows it
+// without any retention), old space, code and large objects; external memory; and old space
+// in use after the latest mark-compact with the count of mark-compacts so far. Old space fills
+// with promoted objects that die there (a closed connection's) until the next mark-compact, and
+// RSS rises with it: only the reading after a mark-compact shows retention.
 const perMinute = samples.filter((_, i) => ((i + 1) * everyMs) % 60_000 === 0);
-for (const [name, pick] of [
-  ['manage_system rss', (s: (typeof samples)[number]) => s.manage.rssMb],
-  ['manage_system heap used', (s: (typeof samples)[number]) => s.manage.heapMb],
-  ['manage_system heap total', (s: (typeof samples)[number]) => s.manage.heapTotalMb],
-  ['manage_system heap young', (s: (typeof samples)[number]) => s.manage.youngMb],
-  ['guidance_ws rss', (s: (typeof samples)[number]) => s.gateway.rssMb],
-  ['guidance_ws heap used', (s: (typeof samples)[number]) => s.gateway.heapMb],
-  ['guidance_ws heap total', (s: (typeof samples)[number]) => s.gateway.heapTotalMb],
-  ['guidance_ws heap young', (s: (typeof samples)[number]) => s.gateway.youngMb],
+const FIGURES: readonly (readonly [string, (x: Sample) => number])[] = [
+  ['rss', (x) => x.rssMb],
+  ['heap used', (x) => x.heapMb],
+  ['heap total', (x) => x.heapTotalMb],
+  ['heap young', (x) => x.youngMb],
+  ['heap old', (x) => x.oldMb],
+  ['heap code', (x) => x.codeMb],
+  ['heap large', (x) => x.largeMb],
+  ['external', (x) => x.externalMb],
+  ['old live after GC', (x) => x.oldLiveMb],
+  ['mark-compacts', (x) => x.majorGcs],
+];
+for (const [server, pickServer] of [
+  ['manage_system', (s: (typeof samples)[number]) => s.manage],
+  ['guidance_ws', (s: (typeof samples)[number]) => s.gateway],
 ] as const) {
-  console.log(`${name.padEnd(24)} per minute: ${perMinute.map(pick).join(' ')}`);
+  for (const [figure, pick] of FIGURES)
+    console.log(`${`${server} ${figure}`.padEnd(26)} per minute: ${perMinute.map((s) => pick(pickServer(s))).join(' ')}`);
 }
 
-/** Least-squares slope of RSS after the first two minutes (start-up and V8's first resizing), in MB per 10 min. */
-function rssSlope(pick: (s: (typeof samples)[number]) => number): string {
-  const points = samples.map((s, i) => [((i + 1) * everyMs) / 1000, pick(s)] as const).filter(([t]) => t > 120);
+/** Least-squares slope of a series after the first two minutes (start-up and V8's first resizing), in MB per 10 min. */
+function slope(pick: (s: (typeof samples)[number]) => number): string {
+  const points = samples
+    .map((s, i) => [((i + 1) * everyMs) / 1000, pick(s)] as const)
+    .filter(([t, value]) => t > 120 && !Number.isNaN(value));
   if (points.length < 2) return 'n/a';
   const n = points.length;
   const mt = points.reduce((a, [t]) => a + t, 0) / n;
@@ -201,7 +247,11 @@ function rssSlope(pick: (s: (typeof samples)[number]) => number): string {
   return `${((cov / vt) * 600).toFixed(1)} MB per 10 min`;
 }
 console.log(
-  `rss slope after 120 s: manage_system ${rssSlope((s) => s.manage.rssMb)}, guidance_ws ${rssSlope((s) => s.gateway.rssMb)}`,
+  `rss slope after 120 s: manage_system ${slope((s) => s.manage.rssMb)}, guidance_ws ${slope((s) => s.gateway.rssMb)}`,
+);
+console.log(
+  `old space live after mark-compact, slope after 120 s: manage_system ${slope((s) => s.manage.oldLiveMb)}, ` +
+    `guidance_ws ${slope((s) => s.gateway.oldLiveMb)}`,
 );
 for (const [name, server] of [
   ['manage_system', manage],
