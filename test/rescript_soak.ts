@@ -246,9 +246,7 @@ function slope(pick: (s: (typeof samples)[number]) => number): string {
   const vt = points.reduce((a, [t]) => a + (t - mt) ** 2, 0);
   return `${((cov / vt) * 600).toFixed(1)} MB per 10 min`;
 }
-console.log(
-  `rss slope after 120 s: manage_system ${slope((s) => s.manage.rssMb)}, guidance_ws ${slope((s) => s.gateway.rssMb)}`,
-);
+console.log(`rss slope after 120 s: manage_system ${slope((s) => s.manage.rssMb)}, guidance_ws ${slope((s) => s.gateway.rssMb)}`);
 console.log(
   `old space live after mark-compact, slope after 120 s: manage_system ${slope((s) => s.manage.oldLiveMb)}, ` +
     `guidance_ws ${slope((s) => s.gateway.oldLiveMb)}`,
